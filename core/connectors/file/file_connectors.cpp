@@ -1,0 +1,116 @@
+#include "connectors/file/file_connectors.h"
+
+#include "connectors/file/csv_source.h"
+#include "connectors/file/jsonl_source.h"
+#include "model/node_type_registry.h"
+
+namespace weir::connectors::file {
+
+using model::ConfigField;
+using model::FieldKind;
+
+namespace {
+
+ConfigField pathField(const QString &what)
+{
+    return ConfigField::of(
+               QStringLiteral("path"), FieldKind::Path, QStringLiteral("File"),
+               QStringLiteral("The %1 file to read; relative to the pipeline file.").arg(what))
+        .asRequired();
+}
+
+ConfigField batchSizeField()
+{
+    return ConfigField::of(
+               QStringLiteral("batch_size"), FieldKind::Int, QStringLiteral("Batch size"),
+               QStringLiteral("Records per batch: each batch is one transaction in the target."))
+        .withDefault(10000)
+        .withRange(1, 1000000);
+}
+
+std::vector<model::FieldProblem> checkCsvConfig(const QJsonObject &config)
+{
+    std::vector<model::FieldProblem> problems;
+    const QString delimiter = config.value(QStringLiteral("delimiter")).toString();
+    if (delimiter != QLatin1String("\\t") &&
+        (delimiter.size() != 1 || delimiter.at(0).unicode() > 127))
+        problems.push_back({QStringLiteral("delimiter"),
+                            QStringLiteral("expected one ASCII character, or \\t for tab")});
+    const QString quote = config.value(QStringLiteral("quote")).toString();
+    if (quote.size() != 1 || quote.at(0).unicode() > 127)
+        problems.push_back(
+            {QStringLiteral("quote"), QStringLiteral("expected one ASCII character")});
+    if (!config.value(QStringLiteral("header")).toBool() &&
+        config.value(QStringLiteral("columns")).toArray().isEmpty())
+        problems.push_back({QStringLiteral("columns"),
+                            QStringLiteral("without a header line, list the column names")});
+    return problems;
+}
+
+} // namespace
+
+void registerFileConnectors(model::NodeTypeRegistry &registry)
+{
+    model::NodeType csv;
+    csv.id = QStringLiteral("csv.source");
+    csv.displayName = QStringLiteral("CSV file");
+    csv.category = model::NodeCategory::Source;
+    csv.description = QStringLiteral(
+        "Reads an RFC 4180 CSV file (quoted fields, embedded newlines, UTF-8 with or without BOM). "
+        "Rows with the wrong number of fields go to the dead-letter queue with their line.");
+    csv.outputs = model::recordsOut();
+    csv.schema = {
+        pathField(QStringLiteral("CSV")),
+        ConfigField::of(QStringLiteral("delimiter"), FieldKind::String, QStringLiteral("Delimiter"),
+                        QStringLiteral("Field separator: one character, or \\t for tab."))
+            .withDefault(QStringLiteral(",")),
+        ConfigField::of(
+            QStringLiteral("quote"), FieldKind::String, QStringLiteral("Quote"),
+            QStringLiteral("Character that encloses fields holding delimiters or newlines."))
+            .withDefault(QStringLiteral("\"")),
+        ConfigField::of(QStringLiteral("header"), FieldKind::Bool, QStringLiteral("Header line"),
+                        QStringLiteral("The first line names the columns."))
+            .withDefault(true),
+        ConfigField::of(QStringLiteral("columns"), FieldKind::Columns,
+                        QStringLiteral("Column names"),
+                        QStringLiteral("Names for the columns: required without a header line, "
+                                       "otherwise they replace the header's names.")),
+        ConfigField::of(QStringLiteral("empty_as_null"), FieldKind::Bool,
+                        QStringLiteral("Empty is null"),
+                        QStringLiteral("An empty field is a missing value rather than empty text."))
+            .withDefault(true),
+        batchSizeField(),
+    };
+    csv.checkConfig = checkCsvConfig;
+    csv.makeSource = [](const model::NodeConfig &config) {
+        return std::make_unique<CsvSource>(CsvOptions::fromConfig(config));
+    };
+    registry.registerType(std::move(csv));
+
+    model::NodeType jsonl;
+    jsonl.id = QStringLiteral("jsonl.source");
+    jsonl.displayName = QStringLiteral("JSON Lines file");
+    jsonl.category = model::NodeCategory::Source;
+    jsonl.description = QStringLiteral(
+        "Reads a JSON Lines file, one object per line. Numbers keep their exact text; a new key "
+        "adds a column. Malformed lines go to the dead-letter queue with line and column.");
+    jsonl.outputs = model::recordsOut();
+    jsonl.schema = {
+        pathField(QStringLiteral("JSON Lines")),
+        ConfigField::of(QStringLiteral("columns"), FieldKind::Columns, QStringLiteral("Columns"),
+                        QStringLiteral("Read only these keys, in this order. Empty: every key, "
+                                       "in the order first seen.")),
+        batchSizeField(),
+    };
+    jsonl.makeSource = [](const model::NodeConfig &config) {
+        std::vector<std::string> columns;
+        for (const QString &c : config.stringList(QStringLiteral("columns")))
+            columns.push_back(c.toStdString());
+        return std::make_unique<JsonlSource>(
+            config.path(QStringLiteral("path")), std::move(columns),
+            static_cast<int>(config.integer(QStringLiteral("batch_size"))));
+    };
+    registry.registerType(std::move(jsonl));
+}
+
+} // namespace weir::connectors::file

@@ -1,0 +1,398 @@
+#include "connectors/sqlite/sqlite_sink.h"
+
+#include "common/time_format.h"
+#include "record/record_json.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+namespace weir::connectors::sqlite {
+
+using common::quoteIdentifier;
+using record::ValueKind;
+
+namespace {
+
+std::string joined(const std::vector<std::string> &parts, const char *separator)
+{
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i)
+            out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
+const char *columnType(ValueKind kind)
+{
+    switch (kind) {
+    case ValueKind::Int:
+    case ValueKind::Bool:
+        return "INTEGER";
+    case ValueKind::Double:
+        return "REAL";
+    case ValueKind::Decimal:
+        return "NUMERIC";
+    case ValueKind::Bytes:
+        return "BLOB";
+    default:
+        return "TEXT";
+    }
+}
+
+// The kind of the first non-null value of column `index` in the batch.
+ValueKind kindOfColumn(const record::Batch &batch, std::size_t index)
+{
+    for (const record::ChangeEvent &e : batch.events) {
+        const auto &values = e.current();
+        if (index < values.size() && !values[index].isNull())
+            return values[index].kind();
+    }
+    return ValueKind::String;
+}
+
+} // namespace
+
+SqliteSinkOptions SqliteSinkOptions::fromConfig(const model::NodeConfig &config)
+{
+    SqliteSinkOptions o;
+    o.path = config.path(QStringLiteral("path"));
+    o.table = config.string(QStringLiteral("table")).toStdString();
+    o.upsert = config.string(QStringLiteral("mode")) != QLatin1String("append");
+    for (const QString &k : config.stringList(QStringLiteral("key")))
+        o.keyColumns.push_back(k.toStdString());
+    o.orderBy = config.string(QStringLiteral("order_by")).toStdString();
+    o.softDelete = config.string(QStringLiteral("delete_mode")) == QLatin1String("soft");
+    if (config.has(QStringLiteral("deleted_column")))
+        o.deletedColumn = config.string(QStringLiteral("deleted_column")).toStdString();
+    o.createTable = config.boolean(QStringLiteral("create_table"));
+    o.synchronousFull = config.string(QStringLiteral("synchronous")) == QLatin1String("full");
+    return o;
+}
+
+Error SqliteSink::errorAt(const Error &error) const
+{
+    Error out = error;
+    out.nodeId = m_context.nodeId;
+    out.message = QStringLiteral("%1 (table %2 in %3)")
+                      .arg(error.message, QString::fromStdString(m_options.table), m_options.path);
+    return out;
+}
+
+Status SqliteSink::open(const engine::NodeContext &context)
+{
+    m_context = context;
+    const QFileInfo info(m_options.path);
+    if (!QDir().mkpath(info.absolutePath()))
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("cannot create folder %1").arg(info.absolutePath()),
+                         context.nodeId);
+    auto db = common::SqliteDb::open(m_options.path);
+    if (!db)
+        return errorAt(db.error());
+    m_db = std::move(db.value());
+    const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+                                (m_options.synchronousFull ? "FULL" : "NORMAL") +
+                                "; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+    if (Status s = m_db.exec(pragmas); !s)
+        return errorAt(s.error());
+    // Positions committed in the same transaction as the data they cover.
+    if (Status s =
+            m_db.exec("CREATE TABLE IF NOT EXISTS _weir_offsets("
+                      "pipeline TEXT NOT NULL, sink TEXT NOT NULL, source TEXT NOT NULL, "
+                      "stream TEXT NOT NULL, \"offset\" INTEGER NOT NULL, updated_ms INTEGER, "
+                      "PRIMARY KEY (pipeline, sink, source, stream))");
+        !s)
+        return errorAt(s.error());
+    auto save =
+        m_db.prepare("INSERT INTO _weir_offsets(pipeline, sink, source, stream, \"offset\", "
+                     "updated_ms) VALUES (?, ?, ?, ?, ?, ?) "
+                     "ON CONFLICT(pipeline, sink, source, stream) DO UPDATE SET "
+                     "\"offset\" = excluded.\"offset\", updated_ms = excluded.updated_ms");
+    if (!save)
+        return errorAt(save.error());
+    m_savePosition = std::move(save.value());
+    return {};
+}
+
+Result<std::vector<record::SourcePosition>> SqliteSink::committedPositions()
+{
+    auto stmt = m_db.prepare("SELECT source, stream, \"offset\" FROM _weir_offsets "
+                             "WHERE pipeline = ? AND sink = ?");
+    if (!stmt)
+        return errorAt(stmt.error());
+    stmt->bindText(1, m_context.pipelineName);
+    stmt->bindText(2, m_context.nodeId);
+    std::vector<record::SourcePosition> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return errorAt(row.error());
+        if (!row.value())
+            break;
+        out.push_back(
+            record::SourcePosition{stmt->columnText(0), stmt->columnText(1), stmt->columnInt(2)});
+    }
+    return out;
+}
+
+Result<std::vector<std::string>> SqliteSink::existingColumns()
+{
+    auto stmt = m_db.prepare("SELECT name FROM pragma_table_info(?)");
+    if (!stmt)
+        return stmt.error();
+    stmt->bindText(1, std::string_view(m_options.table));
+    std::vector<std::string> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        if (!row.value())
+            break;
+        out.push_back(stmt->columnText(0));
+    }
+    return out;
+}
+
+Status SqliteSink::ensureTable(const record::Batch &batch)
+{
+    auto existing = existingColumns();
+    if (!existing)
+        return errorAt(existing.error());
+    const std::string table = quoteIdentifier(m_options.table);
+    const auto &columns = batch.schema->columns();
+    if (existing->empty()) {
+        if (!m_options.createTable)
+            return makeError(ErrorCode::NotFound,
+                             QStringLiteral("table %1 does not exist in %2 and create_table is off")
+                                 .arg(QString::fromStdString(m_options.table), m_options.path),
+                             m_context.nodeId);
+        std::vector<std::string> defs;
+        const bool rowidKey =
+            m_options.upsert && m_keyIndexes.size() == 1 &&
+            kindOfColumn(batch, static_cast<std::size_t>(m_keyIndexes[0])) == ValueKind::Int;
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            std::string def =
+                quoteIdentifier(columns[i]) + " " + columnType(kindOfColumn(batch, i));
+            if (rowidKey && static_cast<int>(i) == m_keyIndexes[0])
+                def += " PRIMARY KEY";
+            defs.push_back(def);
+        }
+        if (m_options.softDelete)
+            defs.push_back(quoteIdentifier(m_options.deletedColumn) +
+                           " INTEGER NOT NULL DEFAULT 0");
+        if (m_options.upsert && !rowidKey) {
+            std::vector<std::string> keys;
+            for (const std::string &k : m_options.keyColumns)
+                keys.push_back(quoteIdentifier(k));
+            defs.push_back("PRIMARY KEY (" + joined(keys, ", ") + ")");
+        }
+        return m_db.exec("CREATE TABLE " + table + " (" + joined(defs, ", ") + ")");
+    }
+    // New columns in the records (a JSON key seen for the first time) are added, never dropped.
+    const std::set<std::string> have(existing->begin(), existing->end());
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (have.count(columns[i]))
+            continue;
+        if (Status s =
+                m_db.exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(columns[i]) +
+                          " " + columnType(kindOfColumn(batch, i)));
+            !s)
+            return errorAt(s.error());
+    }
+    if (m_options.softDelete && !have.count(m_options.deletedColumn))
+        return m_db.exec("ALTER TABLE " + table + " ADD COLUMN " +
+                         quoteIdentifier(m_options.deletedColumn) + " INTEGER NOT NULL DEFAULT 0");
+    return {};
+}
+
+Status SqliteSink::prepareFor(const record::Batch &batch)
+{
+    if (m_preparedFor == batch.schema)
+        return {};
+    const record::Schema &schema = *batch.schema;
+    m_keyIndexes.clear();
+    for (const std::string &k : m_options.keyColumns) {
+        const int index = schema.indexOf(k);
+        if (index < 0)
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("key column '%1' is not in the records (columns: %2)")
+                                 .arg(QString::fromStdString(k),
+                                      QString::fromStdString(joined(schema.columns(), ", "))),
+                             m_context.nodeId);
+        m_keyIndexes.push_back(index);
+    }
+    m_orderIndex = m_options.orderBy.empty() ? -1 : schema.indexOf(m_options.orderBy);
+    if (!m_options.orderBy.empty() && m_orderIndex < 0)
+        return makeError(ErrorCode::Invalid,
+                         QStringLiteral("order_by column '%1' is not in the records")
+                             .arg(QString::fromStdString(m_options.orderBy)),
+                         m_context.nodeId);
+    if (Status s = ensureTable(batch); !s)
+        return s.error().nodeId.isEmpty() ? Status(errorAt(s.error())) : s;
+
+    const std::string table = quoteIdentifier(m_options.table);
+    std::vector<std::string> names, params, updates, keys, keyMatch;
+    for (const std::string &c : schema.columns()) {
+        names.push_back(quoteIdentifier(c));
+        params.emplace_back("?");
+        if (std::find(m_options.keyColumns.begin(), m_options.keyColumns.end(), c) ==
+            m_options.keyColumns.end())
+            updates.push_back(quoteIdentifier(c) + " = excluded." + quoteIdentifier(c));
+    }
+    if (m_options.softDelete) {
+        names.push_back(quoteIdentifier(m_options.deletedColumn));
+        params.emplace_back("0");
+        updates.push_back(quoteIdentifier(m_options.deletedColumn) + " = 0");
+    }
+    for (const std::string &k : m_options.keyColumns) {
+        keys.push_back(quoteIdentifier(k));
+        keyMatch.push_back(quoteIdentifier(k) + " = ?");
+    }
+    std::string sql = "INSERT INTO " + table + " (" + joined(names, ", ") + ") VALUES (" +
+                      joined(params, ", ") + ")";
+    if (m_options.upsert) {
+        sql += " ON CONFLICT (" + joined(keys, ", ") + ") DO UPDATE SET " + joined(updates, ", ");
+        if (m_orderIndex >= 0) {
+            const std::string ord = quoteIdentifier(m_options.orderBy);
+            // Last write wins: an older version arriving late never overwrites a newer one.
+            sql += " WHERE " + table + "." + ord + " IS NULL OR excluded." + ord + " >= " + table +
+                   "." + ord;
+        }
+    }
+    auto insert = m_db.prepare(sql);
+    if (!insert)
+        return errorAt(insert.error());
+    m_insert = std::move(insert.value());
+    if (m_options.upsert) {
+        const std::string del =
+            m_options.softDelete
+                ? "UPDATE " + table + " SET " + quoteIdentifier(m_options.deletedColumn) +
+                      " = 1 WHERE " + joined(keyMatch, " AND ")
+                : "DELETE FROM " + table + " WHERE " + joined(keyMatch, " AND ");
+        auto stmt = m_db.prepare(del);
+        if (!stmt)
+            return errorAt(stmt.error());
+        m_delete = std::move(stmt.value());
+    }
+    m_scratch.assign(schema.size(), std::string());
+    m_preparedFor = batch.schema;
+    return {};
+}
+
+void SqliteSink::bindValue(common::SqliteStatement &stmt, int index, const record::Value &v,
+                           std::string &scratch)
+{
+    switch (v.kind()) {
+    case ValueKind::Null:
+        stmt.bindNull(index);
+        break;
+    case ValueKind::Bool:
+    case ValueKind::Int:
+        stmt.bindInt(index, v.asInt());
+        break;
+    case ValueKind::Double:
+        stmt.bindDouble(index, v.asDouble());
+        break;
+    case ValueKind::Decimal:
+    case ValueKind::String:
+        stmt.bindTextNoCopy(index, v.text());
+        break;
+    case ValueKind::Bytes:
+        stmt.bindBlob(index, v.text());
+        break;
+    case ValueKind::Timestamp:
+        scratch = common::formatIsoTimestamp(v.asTimestampMicros());
+        stmt.bindTextNoCopy(index, scratch);
+        break;
+    }
+}
+
+Status SqliteSink::writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead)
+{
+    const record::Schema &schema = *batch.schema;
+    for (const record::ChangeEvent &e : batch.events) {
+        common::SqliteStatement *stmt = &m_insert;
+        const std::vector<record::Value> &values = e.current();
+        if (values.size() != schema.size()) {
+            dead.push_back({batch.stream, e.offset, e.line,
+                            QStringLiteral("record has %1 values for %2 columns")
+                                .arg(values.size())
+                                .arg(schema.size()),
+                            QString::fromStdString(record::eventToJson(schema, e))});
+            continue;
+        }
+        if (e.op == record::Op::Delete && m_options.upsert) {
+            stmt = &m_delete;
+            for (std::size_t k = 0; k < m_keyIndexes.size(); ++k)
+                bindValue(*stmt, static_cast<int>(k + 1),
+                          values[static_cast<std::size_t>(m_keyIndexes[k])],
+                          m_scratch[static_cast<std::size_t>(m_keyIndexes[k])]);
+        } else {
+            for (std::size_t i = 0; i < values.size(); ++i)
+                bindValue(*stmt, static_cast<int>(i + 1), values[i], m_scratch[i]);
+        }
+        auto done = stmt->step();
+        stmt->reset();
+        if (done)
+            continue;
+        if (done.error().isTransient())
+            return done.error();
+        // The database refused this one record (a constraint, say): it goes to the DLQ.
+        dead.push_back({batch.stream, e.offset, e.line,
+                        QStringLiteral("rejected by table %1: %2")
+                            .arg(QString::fromStdString(m_options.table), done.error().message),
+                        QString::fromStdString(record::eventToJson(schema, e))});
+    }
+    return {};
+}
+
+Status SqliteSink::writePositions(const record::Batch &batch)
+{
+    const std::int64_t now = common::nowMillis();
+    for (const record::SourcePosition &p : batch.positions) {
+        m_savePosition.bindText(1, m_context.pipelineName);
+        m_savePosition.bindText(2, m_context.nodeId);
+        m_savePosition.bindText(3, std::string_view(p.sourceNode));
+        m_savePosition.bindText(4, std::string_view(p.stream));
+        m_savePosition.bindInt(5, p.offset);
+        m_savePosition.bindInt(6, now);
+        if (Status s = m_savePosition.run(); !s)
+            return s;
+    }
+    return {};
+}
+
+Result<engine::SinkWriteStats> SqliteSink::write(const record::Batch &batch)
+{
+    if (!batch.empty()) {
+        if (Status s = prepareFor(batch); !s)
+            return s.error();
+    }
+    const auto started = std::chrono::steady_clock::now();
+    if (Status s = m_db.exec("BEGIN IMMEDIATE"); !s)
+        return errorAt(s.error());
+    std::vector<engine::DeadLetter> dead;
+    Status status = batch.empty() ? Status() : writeEvents(batch, dead);
+    if (status && !dead.empty() && m_context.deadLetters)
+        status = m_context.deadLetters->write(m_context, dead);
+    if (status)
+        status = writePositions(batch);
+    if (status)
+        status = m_db.exec("COMMIT");
+    if (!status) {
+        (void)m_db.exec("ROLLBACK");
+        return errorAt(status.error());
+    }
+    m_lastCommitMillis =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    const auto rejected = static_cast<std::int64_t>(dead.size());
+    return engine::SinkWriteStats{static_cast<std::int64_t>(batch.size()) - rejected, rejected};
+}
+
+} // namespace weir::connectors::sqlite

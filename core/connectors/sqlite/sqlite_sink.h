@@ -1,0 +1,72 @@
+#pragma once
+
+// SqliteSink: writes change events into a SQLite table — append, or upsert on key columns with
+// last-write-wins by an ordering column, deletes applied (hard or soft) — and commits each
+// batch together with the source positions it covers (table _weir_offsets): exactly-once.
+// Lives on one engine worker thread.
+
+#include "common/sqlite_db.h"
+#include "engine/node.h"
+#include "model/node_config.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weir::connectors::sqlite {
+
+struct SqliteSinkOptions
+{
+    QString path;
+    std::string table;
+    bool upsert = true;
+    std::vector<std::string> keyColumns;
+    std::string orderBy; // empty: the newest event always wins
+    bool softDelete = false;
+    std::string deletedColumn = "_deleted";
+    bool createTable = true;
+    bool synchronousFull = false;
+
+    static SqliteSinkOptions fromConfig(const model::NodeConfig &config);
+};
+
+class SqliteSink final : public engine::SinkNode
+{
+public:
+    explicit SqliteSink(SqliteSinkOptions options) : m_options(std::move(options)) {}
+
+    Status open(const engine::NodeContext &context) override;
+    Result<std::vector<record::SourcePosition>> committedPositions() override;
+    Result<engine::SinkWriteStats> write(const record::Batch &batch) override;
+    double lastCommitMillis() const override { return m_lastCommitMillis; }
+
+private:
+    struct TableColumn
+    {
+        std::string name;
+        bool isKey = false;
+    };
+
+    Status prepareFor(const record::Batch &batch);
+    Status ensureTable(const record::Batch &batch);
+    Result<std::vector<std::string>> existingColumns();
+    Status writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead);
+    Status writePositions(const record::Batch &batch);
+    void bindValue(common::SqliteStatement &stmt, int index, const record::Value &value,
+                   std::string &scratch);
+    Error errorAt(const Error &error) const;
+
+    SqliteSinkOptions m_options;
+    engine::NodeContext m_context;
+    common::SqliteDb m_db;
+    record::SchemaPtr m_preparedFor;
+    std::vector<int> m_keyIndexes; // schema index of each key column
+    int m_orderIndex = -1;
+    common::SqliteStatement m_insert;
+    common::SqliteStatement m_delete;
+    common::SqliteStatement m_savePosition;
+    std::vector<std::string> m_scratch; // text of timestamps and numbers bound without copy
+    double m_lastCommitMillis = 0.0;
+};
+
+} // namespace weir::connectors::sqlite

@@ -1,0 +1,109 @@
+#pragma once
+
+// Engine: runs one pipeline. start() returns at once; a coordinator thread opens the nodes,
+// runs each on its own worker thread joined by bounded queues, publishes a metrics snapshot
+// once a second and reports the end. The Engine object lives on the caller's thread (the GUI
+// or the CLI main thread) and talks to it only through queued signals.
+
+#include "common/retry_policy.h"
+#include "engine/bounded_queue.h"
+#include "model/node_type_registry.h"
+#include "model/pipeline.h"
+#include "state/state_store.h"
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace weir::engine {
+
+struct RunPlan;
+struct PlannedNode;
+
+// Committed offset per (source node, stream).
+using PositionMap = std::map<std::pair<std::string, std::string>, std::int64_t>;
+
+struct EngineOptions
+{
+    std::size_t queueCapacity = 4; // batches per edge
+    common::RetryPolicy retry;
+    int metricsIntervalMs = 1000;
+};
+
+struct MetricsSnapshot
+{
+    qint64 runId = 0;
+    std::vector<state::MetricSample> nodes;
+    state::RunTotals totals;
+};
+
+struct RunOutcome
+{
+    qint64 runId = 0;
+    QString status;  // finished, failed, interrupted
+    QString message; // names the node when one failed
+    state::RunTotals totals;
+};
+
+class Engine final : public QObject
+{
+    Q_OBJECT
+
+public:
+    Engine(model::Pipeline pipeline, QString pipelineFile, state::StateStore *store,
+           const model::NodeTypeRegistry &registry, EngineOptions options = {},
+           QObject *parent = nullptr);
+    ~Engine() override;
+
+    void start();
+    // Cooperative: workers stop between batches; checkpoints stay consistent.
+    void stop();
+    bool isRunning() const { return m_running.load(); }
+
+signals:
+    void runStarted(qint64 runId);
+    void metricsUpdated(const weir::engine::MetricsSnapshot &snapshot);
+    void runFinished(const weir::engine::RunOutcome &outcome);
+
+private:
+    void coordinate();
+    Status openNodes(RunPlan &plan);
+    void runWorker(std::size_t index);
+    void runSource(PlannedNode &node);
+    void runTransform(PlannedNode &node, BoundedQueue<record::Batch> &input);
+    void runSink(PlannedNode &node, BoundedQueue<record::Batch> &input, PositionMap &committed);
+    bool deliver(PlannedNode &node, record::Batch batch);
+    bool writeDeadLetters(PlannedNode &node, const std::vector<DeadLetter> &dead);
+    void fail(const Error &error);
+    MetricsSnapshot sample(const RunPlan &plan) const;
+
+    model::Pipeline m_pipeline;
+    QString m_pipelineFile;
+    state::StateStore *m_store;
+    const model::NodeTypeRegistry &m_registry;
+    EngineOptions m_options;
+
+    std::atomic<bool> m_running{false};
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_stopRequested{false}; // by the user, as opposed to by a failure
+    std::thread m_coordinator;
+    qint64 m_runId = 0;
+
+    // Valid while the coordinator runs.
+    RunPlan *m_plan = nullptr;
+    struct Wiring;
+    std::unique_ptr<Wiring> m_wiring;
+    std::mutex m_failureMutex;
+    std::optional<Error> m_failure;
+};
+
+} // namespace weir::engine
+
+Q_DECLARE_METATYPE(weir::engine::MetricsSnapshot)
+Q_DECLARE_METATYPE(weir::engine::RunOutcome)

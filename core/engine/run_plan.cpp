@@ -1,0 +1,109 @@
+#include "engine/run_plan.h"
+
+#include "common/secrets.h"
+
+#include <QJsonArray>
+#include <map>
+#include <set>
+
+namespace weir::engine {
+namespace {
+
+QJsonValue resolved(const QJsonValue &value, QStringList &secrets, QStringList &unresolved)
+{
+    if (value.isString()) {
+        const QString text = value.toString();
+        const QString out = common::resolveSecretReferences(text, &unresolved);
+        if (out != text)
+            secrets << out;
+        return out;
+    }
+    if (value.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue item : value.toArray())
+            out.append(resolved(item, secrets, unresolved));
+        return out;
+    }
+    if (value.isObject()) {
+        QJsonObject out;
+        const QJsonObject o = value.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            out.insert(it.key(), resolved(it.value(), secrets, unresolved));
+        return out;
+    }
+    return value;
+}
+
+} // namespace
+
+std::vector<std::size_t> RunPlan::sinksReachableFrom(std::size_t index) const
+{
+    std::vector<std::size_t> sinks;
+    std::set<std::size_t> seen{index};
+    std::vector<std::size_t> todo{index};
+    while (!todo.empty()) {
+        const std::size_t i = todo.back();
+        todo.pop_back();
+        if (nodes[i]->sink)
+            sinks.push_back(i);
+        for (std::size_t d : nodes[i]->downstream) {
+            if (seen.insert(d).second)
+                todo.push_back(d);
+        }
+    }
+    return sinks;
+}
+
+Result<RunPlan> buildRunPlan(const model::Pipeline &pipeline,
+                             const model::NodeTypeRegistry &registry, const QString &pipelineDir)
+{
+    RunPlan plan;
+    std::map<QString, std::size_t> indexOf;
+    for (const model::NodeSpec &spec : pipeline.nodes) {
+        auto node = std::make_unique<PlannedNode>();
+        node->id = spec.id;
+        node->type = registry.find(spec.type);
+        if (!node->type)
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("unknown node type '%1'").arg(spec.type), spec.id);
+        QStringList unresolved;
+        const QJsonObject config =
+            resolved(node->type->schema.withDefaults(spec.config), plan.secretValues, unresolved)
+                .toObject();
+        if (!unresolved.isEmpty())
+            return makeError(
+                ErrorCode::Invalid,
+                QStringLiteral("unresolved ${%1}").arg(unresolved.join(QStringLiteral("}, ${"))),
+                spec.id);
+        node->config = model::NodeConfig(spec.id, pipelineDir, config);
+        switch (node->type->category) {
+        case model::NodeCategory::Source:
+            node->source = node->type->makeSource(node->config);
+            break;
+        case model::NodeCategory::Transform:
+            node->transform = node->type->makeTransform(node->config);
+            break;
+        case model::NodeCategory::Sink:
+            node->sink = node->type->makeSink(node->config);
+            break;
+        }
+        if (!node->source && !node->transform && !node->sink)
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("node type '%1' cannot run").arg(spec.type), spec.id);
+        indexOf[spec.id] = plan.nodes.size();
+        plan.nodes.push_back(std::move(node));
+    }
+    for (const model::EdgeSpec &edge : pipeline.edges) {
+        const auto from = indexOf.find(edge.from.node);
+        const auto to = indexOf.find(edge.to.node);
+        if (from == indexOf.end() || to == indexOf.end())
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("edge %1 -> %2 names a missing node")
+                                 .arg(edge.from.toString(), edge.to.toString()));
+        plan.nodes[from->second]->downstream.push_back(to->second);
+        ++plan.nodes[to->second]->upstreamCount;
+    }
+    return plan;
+}
+
+} // namespace weir::engine

@@ -1,0 +1,44 @@
+#pragma once
+
+// RunPlan: a pipeline turned into runnable parts for one run — each node's runtime built from
+// its type's factory with defaults applied and ${env:…} resolved, and the wiring between them.
+// Built and then owned by the engine's coordinator thread.
+
+#include "common/result.h"
+#include "engine/node.h"
+#include "engine/node_metrics.h"
+#include "model/node_type_registry.h"
+#include "model/pipeline.h"
+
+#include <memory>
+#include <vector>
+
+namespace weir::engine {
+
+struct PlannedNode
+{
+    QString id;
+    const model::NodeType *type = nullptr;
+    model::NodeConfig config;
+    std::unique_ptr<SourceNode> source;
+    std::unique_ptr<TransformNode> transform;
+    std::unique_ptr<SinkNode> sink;
+    std::vector<std::size_t> downstream; // indexes into RunPlan::nodes
+    int upstreamCount = 0;
+    NodeContext context;
+    NodeMetrics metrics;
+};
+
+struct RunPlan
+{
+    std::vector<std::unique_ptr<PlannedNode>> nodes;
+    QStringList secretValues; // resolved secrets, masked in every message
+
+    // Indexes of the sinks reachable from node `index`.
+    std::vector<std::size_t> sinksReachableFrom(std::size_t index) const;
+};
+
+Result<RunPlan> buildRunPlan(const model::Pipeline &pipeline,
+                             const model::NodeTypeRegistry &registry, const QString &pipelineDir);
+
+} // namespace weir::engine

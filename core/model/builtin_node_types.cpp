@@ -1,0 +1,20 @@
+#include "connectors/file/file_connectors.h"
+#include "connectors/sqlite/sqlite_connectors.h"
+#include "model/node_type_registry.h"
+#include "transforms/builtin_transforms.h"
+
+namespace weir::model {
+
+const NodeTypeRegistry &NodeTypeRegistry::builtin()
+{
+    static const NodeTypeRegistry registry = [] {
+        NodeTypeRegistry r;
+        connectors::file::registerFileConnectors(r);
+        connectors::sqlite::registerSqliteConnectors(r);
+        transforms::registerBuiltinTransforms(r);
+        return r;
+    }();
+    return registry;
+}
+
+} // namespace weir::model

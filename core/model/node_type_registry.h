@@ -1,0 +1,84 @@
+#pragma once
+
+// NodeTypeRegistry: every node type Weir knows (id, category, ports, config schema) and how to
+// make its runtime. Adding a connector means one registerType call; nothing else changes.
+// Filled once at start-up on the main thread; read-only (and so thread-safe) after.
+
+#include "engine/node.h"
+#include "model/config_schema.h"
+#include "model/node_config.h"
+
+#include <QString>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace weir::model {
+
+enum class NodeCategory
+{
+    Source,
+    Transform,
+    Sink
+};
+
+QString nodeCategoryName(NodeCategory category);
+
+struct PortSpec
+{
+    QString name; // "in", "out"
+    QString dataType = QStringLiteral("records");
+};
+
+using SourceFactory = std::function<std::unique_ptr<engine::SourceNode>(const NodeConfig &)>;
+using TransformFactory = std::function<std::unique_ptr<engine::TransformNode>(const NodeConfig &)>;
+using SinkFactory = std::function<std::unique_ptr<engine::SinkNode>(const NodeConfig &)>;
+
+// A problem with one config field, found by a node type's own checks.
+struct FieldProblem
+{
+    QString field;
+    QString message;
+};
+// Checks beyond what the schema can say (the shape of a rules object, say).
+using ConfigCheck = std::function<std::vector<FieldProblem>(const QJsonObject &config)>;
+
+struct NodeType
+{
+    QString id;          // "csv.source"
+    QString displayName; // "CSV file"
+    NodeCategory category = NodeCategory::Transform;
+    QString description;
+    std::vector<PortSpec> inputs;
+    std::vector<PortSpec> outputs;
+    ConfigSchema schema;
+    SourceFactory makeSource;       // set for sources
+    TransformFactory makeTransform; // set for transforms
+    SinkFactory makeSink;           // set for sinks
+    ConfigCheck checkConfig;        // optional
+
+    const PortSpec *input(const QString &name) const;
+    const PortSpec *output(const QString &name) const;
+};
+
+class NodeTypeRegistry final
+{
+public:
+    void registerType(NodeType type);
+    const NodeType *find(const QString &id) const;
+    // Sorted by category, then id.
+    std::vector<const NodeType *> types() const;
+
+    // The registry with every built-in node type.
+    static const NodeTypeRegistry &builtin();
+
+private:
+    std::map<QString, NodeType> m_types;
+};
+
+// Standard ports, shared by most node types.
+std::vector<PortSpec> recordsIn();
+std::vector<PortSpec> recordsOut();
+
+} // namespace weir::model

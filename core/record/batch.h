@@ -1,0 +1,37 @@
+#pragma once
+
+// Batch: the unit that moves between nodes. Events share one schema; `positions` say how far
+// into each source the batch reaches, so a sink can commit data and positions together.
+
+#include "record/change_event.h"
+#include "record/schema.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace weir::record {
+
+// A point in a source: `stream` names what is read (a file, a partition), `offset` only grows.
+struct SourcePosition
+{
+    std::string sourceNode;
+    std::string stream;
+    std::int64_t offset = 0;
+
+    friend bool operator==(const SourcePosition &, const SourcePosition &) = default;
+};
+
+struct Batch
+{
+    SchemaPtr schema;
+    std::vector<ChangeEvent> events;
+    std::vector<SourcePosition> positions; // end positions this batch covers, one per source
+    std::string stream;                    // the source stream the events come from
+    std::int64_t ingestTimeMicros = 0;
+
+    std::size_t size() const { return events.size(); }
+    bool empty() const { return events.empty(); }
+};
+
+} // namespace weir::record

@@ -1,0 +1,119 @@
+#pragma once
+
+// StateStore: one SQLite file per user for runs, per-second metrics, the dead-letter queue,
+// checkpoints and the event log. Thread-safe: every call takes the store's mutex.
+
+#include "common/result.h"
+#include "common/sqlite_db.h"
+#include "engine/node.h"
+
+#include <QString>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace weir::state {
+
+struct RunTotals
+{
+    qint64 recordsIn = 0;  // read by sources
+    qint64 recordsOut = 0; // written by sinks
+    qint64 errors = 0;
+    qint64 deadLetters = 0;
+};
+
+struct RunRecord
+{
+    qint64 id = 0;
+    QString pipeline;
+    QString file;
+    qint64 startedMs = 0;
+    qint64 finishedMs = 0; // 0 while running
+    QString status;        // running, finished, failed, interrupted
+    RunTotals totals;
+    QString message;
+};
+
+struct MetricSample
+{
+    qint64 runId = 0;
+    QString node;
+    qint64 timeMs = 0;
+    qint64 recordsIn = 0;
+    qint64 recordsOut = 0;
+    qint64 errors = 0;
+    qint64 deadLetters = 0;
+    qint64 queueDepth = 0;
+    qint64 lagMs = -1;       // event-time lag, -1 when unknown
+    qint64 bytesBehind = -1; // -1 when unknown
+    double commitMillis = 0.0;
+};
+
+struct DeadLetterEntry
+{
+    qint64 id = 0;
+    QString pipeline;
+    QString node;
+    QString stream;
+    qint64 offset = 0;
+    qint64 line = 0;
+    QString error;
+    int attempts = 0;
+    QString payload;
+    qint64 createdMs = 0;
+    qint64 runId = 0;
+};
+
+// Empty members match everything; errorContains is a case-insensitive substring.
+struct DeadLetterFilter
+{
+    QString pipeline;
+    QString node;
+    QString errorContains;
+};
+
+class StateStore final : public engine::DeadLetterWriter
+{
+public:
+    // Opens or creates the store and migrates its schema to the current version.
+    static Result<std::unique_ptr<StateStore>> open(const QString &path);
+    // QStandardPaths::AppDataLocation/state.db
+    static QString defaultPath();
+
+    const QString &path() const { return m_path; }
+    int schemaVersion() const;
+
+    Result<qint64> beginRun(const QString &pipeline, const QString &file);
+    Status finishRun(qint64 runId, const QString &status, const RunTotals &totals,
+                     const QString &message);
+    Result<std::vector<RunRecord>> runs(const QString &pipeline, int limit) const;
+
+    Status appendMetrics(const std::vector<MetricSample> &samples);
+    Result<std::vector<MetricSample>> metrics(qint64 runId, const QString &node) const;
+
+    // DeadLetterWriter: durable on return. The same record (pipeline, node, stream, offset)
+    // failing again bumps its attempt count and error instead of adding a second entry.
+    Status write(const engine::NodeContext &node,
+                 const std::vector<engine::DeadLetter> &letters) override;
+    Result<std::vector<DeadLetterEntry>> deadLetters(const DeadLetterFilter &filter,
+                                                     int limit) const;
+    Result<DeadLetterEntry> deadLetter(qint64 id) const;
+    Result<qint64> countDeadLetters(const DeadLetterFilter &filter) const;
+    Result<qint64> purgeDeadLetters(const DeadLetterFilter &filter);
+    Status removeDeadLetter(qint64 id);
+
+    Status logEvent(qint64 runId, const QString &level, const QString &node,
+                    const QString &message);
+
+private:
+    StateStore(QString path, common::SqliteDb db) : m_path(std::move(path)), m_db(std::move(db)) {}
+    Status migrate();
+    int schemaVersionLocked() const;
+
+    QString m_path;
+    mutable std::mutex m_mutex;
+    mutable common::SqliteDb
+        m_db; // statements are prepared in const readers too; guarded by m_mutex
+};
+
+} // namespace weir::state

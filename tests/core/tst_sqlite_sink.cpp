@@ -1,0 +1,204 @@
+#include "common/time_format.h"
+#include "connectors/sqlite/sqlite_sink.h"
+#include "state/state_store.h"
+#include "support/test_support.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace weir;
+using record::Op;
+using record::Value;
+
+namespace {
+
+record::ChangeEvent makeEvent(Op op, std::int64_t id, const char *status, const char *ts,
+                              std::int64_t offset)
+{
+    record::ChangeEvent e;
+    e.op = op;
+    std::vector<Value> values{Value::fromInt(id), status ? Value::fromString(status) : Value(),
+                              Value::fromTimestampMicros(*common::parseIsoTimestamp(ts))};
+    (op == Op::Delete ? e.before : e.after) = std::move(values);
+    e.offset = offset;
+    return e;
+}
+
+record::Batch batchOf(std::vector<record::ChangeEvent> events, std::int64_t endOffset)
+{
+    record::Batch b;
+    static const auto schema = record::makeSchema({"id", "status", "updated_at"});
+    b.schema = schema;
+    b.stream = "s";
+    b.events = std::move(events);
+    b.positions = {record::SourcePosition{"src", "s", endOffset}};
+    return b;
+}
+
+} // namespace
+
+class TestSqliteSink : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<state::StateStore> m_store;
+    std::atomic<bool> m_stop{false};
+
+    std::unique_ptr<connectors::sqlite::SqliteSink>
+    openSink(const QString &db, bool softDelete = false, bool upsert = true,
+             const QString &node = QStringLiteral("sink"))
+    {
+        connectors::sqlite::SqliteSinkOptions o;
+        o.path = db;
+        o.table = "orders";
+        o.upsert = upsert;
+        o.keyColumns = {"id"};
+        o.orderBy = upsert ? "updated_at" : "";
+        o.softDelete = softDelete;
+        auto sink = std::make_unique<connectors::sqlite::SqliteSink>(o);
+        engine::NodeContext ctx{QStringLiteral("p"), node, 1, &m_stop, m_store.get()};
+        const Status s = sink->open(ctx);
+        if (!s)
+            qWarning("%s", qPrintable(s.error().message));
+        return sink;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        auto store = state::StateStore::open(m_dir.filePath(QStringLiteral("state.db")));
+        QVERIFY(store);
+        m_store = std::move(store.value());
+    }
+
+    void upsertLastWriteWins()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("lww.db"));
+        auto sink = openSink(db);
+        auto w = sink->write(batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                                      makeEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1),
+                                      makeEvent(Op::Update, 1, "paid", "2024-01-01T00:00:03Z", 2)},
+                                     3));
+        QVERIFY(w);
+        QCOMPARE(w->written, std::int64_t(3));
+        // An older version arriving late never overwrites a newer one.
+        QVERIFY(sink->write(
+            batchOf({makeEvent(Op::Update, 1, "stale", "2024-01-01T00:00:02Z", 3)}, 4)));
+        QCOMPARE(test::queryText(db, QStringLiteral("SELECT status FROM orders WHERE id = 1")),
+                 QStringLiteral("paid"));
+        QCOMPARE(test::queryText(db, QStringLiteral("SELECT updated_at FROM orders WHERE id = 1")),
+                 QStringLiteral("2024-01-01T00:00:03.000Z"));
+        QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), qint64(2));
+        // The positions were committed with the data.
+        auto positions = sink->committedPositions();
+        QVERIFY(positions);
+        QCOMPARE(positions->size(), std::size_t(1));
+        QCOMPARE(positions->front(), (record::SourcePosition{"src", "s", 4}));
+        // The key column became the rowid.
+        QCOMPARE(
+            test::queryInt(db, QStringLiteral("SELECT count(*) FROM pragma_table_info('orders') "
+                                              "WHERE pk = 1 AND type = 'INTEGER'")),
+            qint64(1));
+    }
+
+    void deletesHardAndSoft()
+    {
+        const QString hard = m_dir.filePath(QStringLiteral("hard.db"));
+        auto sink = openSink(hard);
+        QVERIFY(sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
+                                     makeEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1),
+                                     makeEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 2)},
+                                    3)));
+        QCOMPARE(test::queryInt(hard, QStringLiteral("SELECT count(*) FROM orders")), qint64(1));
+
+        const QString soft = m_dir.filePath(QStringLiteral("soft.db"));
+        auto softSink = openSink(soft, true);
+        QVERIFY(softSink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
+                                         makeEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 1)},
+                                        2)));
+        QCOMPARE(test::queryInt(soft, QStringLiteral("SELECT _deleted FROM orders WHERE id = 1")),
+                 qint64(1));
+        // Coming back to life clears the flag.
+        QVERIFY(softSink->write(
+            batchOf({makeEvent(Op::Update, 1, "back", "2024-01-01T00:00:05Z", 2)}, 3)));
+        QCOMPARE(test::queryInt(soft, QStringLiteral("SELECT _deleted FROM orders WHERE id = 1")),
+                 qint64(0));
+    }
+
+    void appendKeepsEveryVersion()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("append.db"));
+        auto sink = openSink(db, false, false);
+        QVERIFY(sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
+                                     makeEvent(Op::Update, 1, "b", "2024-01-01T00:00:02Z", 1)},
+                                    2)));
+        QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), qint64(2));
+    }
+
+    void rejectedRowsGoToTheDlqInTheSameCommit()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("reject.db"));
+        {
+            auto setup = common::SqliteDb::open(db);
+            QVERIFY(setup);
+            QVERIFY(setup->exec("CREATE TABLE orders(id INTEGER PRIMARY KEY, status TEXT NOT NULL, "
+                                "updated_at TEXT)"));
+        }
+        auto sink = openSink(db, false, true, QStringLiteral("strict"));
+        auto w =
+            sink->write(batchOf({makeEvent(Op::Create, 1, "ok", "2024-01-01T00:00:01Z", 10),
+                                 makeEvent(Op::Create, 2, nullptr, "2024-01-01T00:00:01Z", 11)},
+                                12));
+        QVERIFY(w);
+        QCOMPARE(w->written, std::int64_t(1));
+        QCOMPARE(w->rejected, std::int64_t(1));
+        auto dead = m_store->deadLetters(
+            state::DeadLetterFilter{QStringLiteral("p"), QStringLiteral("strict"), {}}, 0);
+        QVERIFY(dead);
+        QCOMPARE(dead->size(), std::size_t(1));
+        QCOMPARE(dead->front().offset, qint64(11));
+        QVERIFY2(dead->front().error.contains(
+                     QLatin1String("NOT NULL constraint failed: orders.status")),
+                 qPrintable(dead->front().error));
+        QCOMPARE(
+            dead->front().payload,
+            QStringLiteral(R"({"id":2,"status":null,"updated_at":"2024-01-01T00:00:01.000Z"})"));
+    }
+
+    void newColumnsAreAdded()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("grow.db"));
+        auto sink = openSink(db);
+        QVERIFY(
+            sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
+        record::Batch wider;
+        wider.schema = record::makeSchema({"id", "status", "updated_at", "note"});
+        record::ChangeEvent e;
+        e.after = {Value::fromInt(2), Value::fromString("b"),
+                   Value::fromString("2024-01-01T00:00:02.000Z"), Value::fromString("hello")};
+        wider.events.push_back(e);
+        wider.positions = {record::SourcePosition{"src", "s", 2}};
+        QVERIFY(sink->write(wider));
+        QCOMPARE(test::queryText(db, QStringLiteral("SELECT note FROM orders WHERE id = 2")),
+                 QStringLiteral("hello"));
+    }
+
+    void missingKeyColumnIsAClearError()
+    {
+        auto sink = openSink(m_dir.filePath(QStringLiteral("nokey.db")));
+        record::Batch b;
+        b.schema = record::makeSchema({"other"});
+        b.events.resize(1);
+        b.events[0].after = {Value::fromInt(1)};
+        auto w = sink->write(b);
+        QVERIFY(!w);
+        QCOMPARE(w.error().message,
+                 QStringLiteral("key column 'id' is not in the records (columns: other)"));
+        QCOMPARE(w.error().nodeId, QStringLiteral("sink"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSqliteSink)
+#include "tst_sqlite_sink.moc"

@@ -1,0 +1,246 @@
+// weir-run as a user meets it: help on every command, exit codes, validation messages,
+// the example pipeline, idempotent reruns, and the dead-letter commands.
+
+#include "support/test_support.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace weir::test;
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    QString exampleCopy()
+    {
+        // A fresh folder per test: the target and its offsets must not leak between tests.
+        static int copies = 0;
+        const QString target = m_dir.filePath(QStringLiteral("example%1").arg(++copies));
+        QDir().mkpath(target);
+        const QDir examples(sourceDir() + QStringLiteral("/resources/examples"));
+        for (const QString &f : examples.entryList(QDir::Files)) {
+            QFile::remove(target + QLatin1Char('/') + f);
+            QFile::copy(examples.filePath(f), target + QLatin1Char('/') + f);
+        }
+        return target;
+    }
+
+private slots:
+    void helpOnEveryCommand_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("top") << QStringList{QStringLiteral("--help")} << "Exit codes";
+        QTest::newRow("run") << QStringList{QStringLiteral("run"), QStringLiteral("--help")}
+                             << "--once";
+        QTest::newRow("validate") << QStringList{QStringLiteral("validate"),
+                                                 QStringLiteral("--help")}
+                                  << "Exit 0 when valid";
+        QTest::newRow("list-node-types")
+            << QStringList{QStringLiteral("list-node-types"), QStringLiteral("--help")} << "--json";
+        QTest::newRow("dlq") << QStringList{QStringLiteral("dlq"), QStringLiteral("--help")}
+                             << "purge";
+    }
+
+    void helpOnEveryCommand()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        const ProcessResult r = runWeir(args);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(mentions.toUtf8()), r.out.constData());
+    }
+
+    void usageErrorsExitTwo()
+    {
+        QCOMPARE(runWeir({}).exitCode, 2);
+        QCOMPARE(runWeir({QStringLiteral("frobnicate")}).exitCode, 2);
+        QCOMPARE(runWeir({QStringLiteral("run")}).exitCode, 2);
+        QCOMPARE(runWeir({QStringLiteral("run"), QStringLiteral("--bogus"), QStringLiteral("x")})
+                     .exitCode,
+                 2);
+    }
+
+    void validateReportsLocatedProblems()
+    {
+        const QString example = exampleCopy();
+        const ProcessResult ok =
+            runWeir({QStringLiteral("validate"), example + QStringLiteral("/orders.weir.json")});
+        QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        QVERIFY(ok.out.contains("valid (4 nodes, 3 edges)"));
+
+        const QString bad = m_dir.filePath(QStringLiteral("bad.weir.json"));
+        QFile f(example + QStringLiteral("/orders.weir.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray text = f.readAll();
+        text.replace("\"type\": \"dedupe\"", "\"type\": \"dedup\"");
+        text.replace("\"table\": \"orders\"", "\"tabel\": \"orders\"");
+        writeFile(bad, text);
+        const ProcessResult r = runWeir({QStringLiteral("validate"), bad});
+        QCOMPARE(r.exitCode, 2);
+        const QStringList lines =
+            QString::fromUtf8(r.err).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines,
+                 (QStringList{
+                     bad + QStringLiteral(":39: node 'latest', field 'type': unknown node type "
+                                          "'dedup' (see weir-run list-node-types)"),
+                     bad + QStringLiteral(":56: node 'orders_db', field 'tabel': unknown config "
+                                          "field for sqlite.sink"),
+                     bad + QStringLiteral(
+                               ":48: node 'orders_db', field 'table': required field is missing"),
+                     QStringLiteral("3 problems in ") + bad}));
+        // The same problems stop a run before it starts.
+        QCOMPARE(runWeir({QStringLiteral("run"), bad, QStringLiteral("--state"),
+                          m_dir.filePath(QStringLiteral("s.db"))})
+                     .exitCode,
+                 2);
+    }
+
+    void listNodeTypesIsGeneratedFromTheSchema()
+    {
+        const ProcessResult text = runWeir({QStringLiteral("list-node-types")});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("sqlite.sink  (SQLite table, sink)"));
+        const ProcessResult json =
+            runWeir({QStringLiteral("list-node-types"), QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonArray types = QJsonDocument::fromJson(json.out).array();
+        QStringList ids;
+        for (const QJsonValue t : types)
+            ids << t.toObject().value(QStringLiteral("id")).toString();
+        QCOMPARE(ids, (QStringList{QStringLiteral("csv.source"), QStringLiteral("jsonl.source"),
+                                   QStringLiteral("dedupe"), QStringLiteral("validate"),
+                                   QStringLiteral("sqlite.sink")}));
+        for (const QJsonValue t : types) {
+            for (const QJsonValue field : t.toObject().value(QStringLiteral("config")).toArray())
+                QVERIFY2(!field.toObject().value(QStringLiteral("help")).toString().isEmpty(),
+                         qPrintable(field.toObject().value(QStringLiteral("key")).toString()));
+        }
+    }
+
+    void exampleRunsAndRerunChangesNothing()
+    {
+        const QString example = exampleCopy();
+        const QString state = m_dir.filePath(QStringLiteral("example-state.db"));
+        const QStringList args{
+            QStringLiteral("run"),     example + QStringLiteral("/orders.weir.json"),
+            QStringLiteral("--once"),  QStringLiteral("--json"),
+            QStringLiteral("--state"), state};
+        const ProcessResult first = runWeir(args);
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        const QList<QByteArray> lines = first.out.trimmed().split('\n');
+        const QJsonObject done = QJsonDocument::fromJson(lines.last()).object();
+        QCOMPARE(done.value(QStringLiteral("event")).toString(), QStringLiteral("finished"));
+        QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("finished"));
+        const QJsonObject totals = done.value(QStringLiteral("totals")).toObject();
+        QCOMPARE(totals.value(QStringLiteral("records_in")).toInteger(), 200);
+        QCOMPARE(totals.value(QStringLiteral("dead_letters")).toInteger(), 12);
+        const QString db = example + QStringLiteral("/orders.db");
+        QCOMPARE(queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), 182);
+        QCOMPARE(queryText(db, QStringLiteral("SELECT printf('%.2f', sum(amount)) FROM orders")),
+                 QStringLiteral("96284.89"));
+
+        const ProcessResult second = runWeir(args);
+        QCOMPARE(second.exitCode, 0);
+        const QJsonObject again =
+            QJsonDocument::fromJson(second.out.trimmed().split('\n').last()).object();
+        QCOMPARE(again.value(QStringLiteral("totals"))
+                     .toObject()
+                     .value(QStringLiteral("records_in"))
+                     .toInteger(),
+                 0);
+        QCOMPARE(queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), 182);
+        QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), 12);
+    }
+
+    void dlqListShowPurge()
+    {
+        const QString example = exampleCopy();
+        const QString state = m_dir.filePath(QStringLiteral("dlq-state.db"));
+        QCOMPARE(runWeir({QStringLiteral("run"), example + QStringLiteral("/orders.weir.json"),
+                          QStringLiteral("--state"), state})
+                     .exitCode,
+                 0);
+        const QStringList st{QStringLiteral("--state"), state};
+
+        const ProcessResult list =
+            runWeir(QStringList{QStringLiteral("dlq"), QStringLiteral("list")} + st);
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY2(list.out.endsWith("12 dead letters\n"), list.out.constData());
+
+        const ProcessResult filtered = runWeir(
+            QStringList{QStringLiteral("dlq"), QStringLiteral("list"), QStringLiteral("--node"),
+                        QStringLiteral("orders_csv"), QStringLiteral("--json")} +
+            st);
+        const QJsonArray csvErrors = QJsonDocument::fromJson(filtered.out).array();
+        QCOMPARE(csvErrors.size(), 6); // the rows with a missing column
+        const QJsonObject first = csvErrors.first().toObject();
+        QVERIFY(first.value(QStringLiteral("error"))
+                    .toString()
+                    .contains(QLatin1String("expected 5 fields, found 4")));
+
+        const ProcessResult show =
+            runWeir(QStringList{QStringLiteral("dlq"), QStringLiteral("show"),
+                                QString::number(first.value(QStringLiteral("id")).toInteger())} +
+                    st);
+        QCOMPARE(show.exitCode, 0);
+        QVERIFY(show.out.contains("node:      orders_csv"));
+        QVERIFY(show.out.contains("payload:"));
+        QCOMPARE(runWeir(QStringList{QStringLiteral("dlq"), QStringLiteral("show"),
+                                     QStringLiteral("999999")} +
+                         st)
+                     .exitCode,
+                 1);
+
+        // Purge refuses without a terminal or --yes, then deletes exactly the filtered entries.
+        QCOMPARE(runWeir(QStringList{QStringLiteral("dlq"), QStringLiteral("purge"),
+                                     QStringLiteral("--node"), QStringLiteral("orders_csv")} +
+                         st)
+                     .exitCode,
+                 1);
+        const ProcessResult purge = runWeir(
+            QStringList{QStringLiteral("dlq"), QStringLiteral("purge"), QStringLiteral("--node"),
+                        QStringLiteral("orders_csv"), QStringLiteral("--yes")} +
+            st);
+        QCOMPARE(purge.exitCode, 0);
+        QCOMPARE(purge.out, QByteArray("purged 6 dead letters\n"));
+        QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), 6);
+    }
+
+    void sigtermStopsCleanly()
+    {
+        QTemporaryDir dir;
+        const QString prefix = generateOrders(dir.path(), 1000000);
+        const QString db = dir.filePath(QStringLiteral("t.db"));
+        const QString pipeline = dir.filePath(QStringLiteral("t.weir.json"));
+        writeFile(pipeline, ordersPipeline(QStringLiteral("term"), QStringLiteral("csv.source"),
+                                           prefix + QStringLiteral(".csv"), db));
+        QProcess p;
+        p.start(weirRunPath(), {QStringLiteral("run"), pipeline, QStringLiteral("--state"),
+                                dir.filePath(QStringLiteral("s.db"))});
+        QVERIFY(p.waitForStarted());
+        QTest::qWait(500);
+        p.terminate();
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY(p.readAllStandardError().contains("interrupted"));
+        // Whatever was committed is consistent: offsets and rows agree on a rerun.
+        const ProcessResult rest =
+            runWeir({QStringLiteral("run"), pipeline, QStringLiteral("--state"),
+                     dir.filePath(QStringLiteral("s.db"))});
+        QCOMPARE(rest.exitCode, 0);
+        const QJsonObject expected = readJsonFile(prefix + QStringLiteral(".expected.json"));
+        QCOMPARE(queryInt(db, QStringLiteral("SELECT count(*) FROM orders")),
+                 expected.value(QStringLiteral("distinct_ids")).toInteger());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -117,13 +117,14 @@ std::optional<std::int64_t> parseIsoTimestamp(std::string_view s)
             expect(s, pos, ':');
             if (!digits(s, pos, 2, om) || oh > 23 || om > 59)
                 return std::nullopt;
-            offsetSeconds = sign * static_cast<std::int64_t>(oh * 3600 + om * 60);
+            offsetSeconds = sign * (std::int64_t{oh} * 3600 + std::int64_t{om} * 60);
         }
         if (pos != s.size())
             return std::nullopt;
     }
     const std::int64_t days = daysFromCivil(year, month, day);
-    const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
+    const std::int64_t seconds = days * 86400 + std::int64_t{hour} * 3600 +
+                                 std::int64_t{minute} * 60 + second - offsetSeconds;
     return seconds * 1000000 + micros;
 }
 

@@ -172,13 +172,14 @@ bool Engine::writeDeadLetters(PlannedNode &node, const std::vector<DeadLetter> &
 bool Engine::deliver(PlannedNode &node, record::Batch batch)
 {
     node.metrics.add(node.metrics.recordsOut, static_cast<std::int64_t>(batch.size()));
-    for (std::size_t k = 0; k < node.downstream.size(); ++k) {
-        auto &queue = *m_wiring->inputs[node.downstream[k]];
-        const bool last = k + 1 == node.downstream.size();
-        if (!queue.push(last ? std::move(batch) : batch, m_stop))
+    if (node.downstream.empty())
+        return true;
+    // Every output but the last gets a copy; the last one takes the batch itself.
+    for (std::size_t k = 0; k + 1 < node.downstream.size(); ++k) {
+        if (!m_wiring->inputs[node.downstream[k]]->push(batch, m_stop))
             return false;
     }
-    return true;
+    return m_wiring->inputs[node.downstream.back()]->push(std::move(batch), m_stop);
 }
 
 void Engine::runSource(PlannedNode &node)

@@ -51,7 +51,7 @@ QJsonObject NodeConfig::object(const QString &key) const
 
 QString NodeConfig::path(const QString &key) const
 {
-    const QString raw = string(key);
+    QString raw = string(key);
     if (raw.isEmpty() || QDir::isAbsolutePath(raw) || m_pipelineDir.isEmpty())
         return raw;
     return QDir::cleanPath(QDir(m_pipelineDir).filePath(raw));

@@ -176,7 +176,7 @@ public:
         out += text.mid(1, text.size() - 2);
     }
 
-    void pad(int indent) { out += QByteArray(indent * 2, ' '); }
+    void pad(int indent) { out += QByteArray(static_cast<qsizetype>(indent) * 2, ' '); }
 };
 
 QJsonValue number(double v)

@@ -63,6 +63,7 @@ std::unique_ptr<ValidateTransform> ValidateTransform::fromConfig(const model::No
             r.allowed.insert(scalarText(v));
     }
     std::vector<Rule> rules;
+    rules.reserve(byColumn.size());
     for (auto &[column, r] : byColumn)
         rules.push_back(std::move(r));
     return std::make_unique<ValidateTransform>(std::move(rules));

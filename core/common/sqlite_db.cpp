@@ -171,6 +171,9 @@ SqliteDb::~SqliteDb()
 
 Result<SqliteDb> SqliteDb::open(const QString &path)
 {
+    // Memory statistics take a global mutex on every allocation; Weir never reads them.
+    static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    (void)configured;
     SqliteDb db;
     const QByteArray utf8 = path.toUtf8();
     const int rc =

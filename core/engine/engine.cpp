@@ -41,6 +41,11 @@ struct Engine::Wiring
     std::vector<PositionMap> committed;                               // by node index (sinks)
     std::vector<std::thread> workers;
     std::atomic<int> workersLeft{0};
+    // Written batches are freed here rather than on a sink's thread: a million small values
+    // take a while to free, and the sink is the one thread a pipeline cannot spread.
+    std::unique_ptr<BoundedQueue<record::Batch>> spent;
+    std::thread reaper;
+    std::atomic<bool> never{false};
 };
 
 Engine::Engine(model::Pipeline pipeline, QString pipelineFile, state::StateStore *store,
@@ -267,6 +272,24 @@ void Engine::runSink(PlannedNode &node, BoundedQueue<record::Batch> &input, Posi
         node.metrics.add(node.metrics.errors, stats.rejected);
         node.metrics.commitMillis = node.sink->lastCommitMillis();
         node.metrics.lagMs = (common::nowMicros() - batch->ingestTimeMicros) / 1000;
+        m_wiring->spent->push(std::move(*batch), m_wiring->never);
+        // Nothing waiting: commit now rather than keep rows back (latency over throughput).
+        if (input.size() == 0) {
+            if (Status f = node.sink->flush(); !f) {
+                Error e = f.error();
+                e.nodeId = node.id;
+                fail(e);
+                return;
+            }
+            node.metrics.commitMillis = node.sink->lastCommitMillis();
+        }
+    }
+    // Commits what is staged, on a normal end and on a stop: the positions written with the
+    // data keep either consistent.
+    if (Status s = node.sink->close(); !s) {
+        Error e = s.error();
+        e.nodeId = node.id;
+        fail(e);
     }
 }
 
@@ -285,6 +308,8 @@ void Engine::runWorker(std::size_t index)
     }
     for (std::size_t d : node.downstream)
         m_wiring->inputs[d]->producerDone();
+    if (node.sink)
+        m_wiring->spent->producerDone();
     --m_wiring->workersLeft;
 }
 
@@ -353,6 +378,15 @@ void Engine::coordinate()
     }
     if (plan && !m_stop.load()) {
         m_wiring->workersLeft = static_cast<int>(plan->nodes.size());
+        int sinks = 0;
+        for (const auto &n : plan->nodes)
+            sinks += n->sink ? 1 : 0;
+        m_wiring->spent =
+            std::make_unique<BoundedQueue<record::Batch>>(m_options.queueCapacity, sinks);
+        m_wiring->reaper = std::thread([w = m_wiring.get()] {
+            while (w->spent->pop(w->never)) {
+            }
+        });
         for (std::size_t i = 0; i < plan->nodes.size(); ++i)
             m_wiring->workers.emplace_back([this, i] { runWorker(i); });
         // Publish a snapshot every interval until the workers are done.
@@ -369,6 +403,7 @@ void Engine::coordinate()
         }
         for (std::thread &t : m_wiring->workers)
             t.join();
+        m_wiring->reaper.join();
     }
 
     RunOutcome outcome;

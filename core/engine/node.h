@@ -107,10 +107,14 @@ public:
     virtual Status open(const NodeContext &context) = 0;
     // Positions already committed with the data, per source node of this pipeline.
     virtual Result<std::vector<record::SourcePosition>> committedPositions() = 0;
-    // Writes the batch and its positions atomically; rejected records go to the context's
-    // DeadLetterWriter before the commit. A transient error means: nothing was written.
+    // Writes the batch and its positions in one transaction, which may stay open for the
+    // next batches (group commit) until flush(); rejected records go to the context's
+    // DeadLetterWriter first. A transient error means nothing of this run's open transaction
+    // was lost and the write may be retried; otherwise the run must stop.
     virtual Result<SinkWriteStats> write(const record::Batch &batch) = 0;
-    virtual Status close() { return {}; }
+    // Commits what write() staged. Called when the input runs dry and at the end.
+    virtual Status flush() { return {}; }
+    virtual Status close() { return flush(); }
     // Milliseconds the last commit took, for metrics.
     virtual double lastCommitMillis() const { return 0.0; }
 };

@@ -28,6 +28,10 @@ public:
         return m_inner->write(b);
     }
 
+    Status flush() override { return m_inner->flush(); }
+    Status close() override { return m_inner->close(); }
+    double lastCommitMillis() const override { return m_inner->lastCommitMillis(); }
+
 private:
     std::unique_ptr<engine::SinkNode> m_inner;
 };

@@ -37,6 +37,17 @@ record::Batch batchOf(std::vector<record::ChangeEvent> events, std::int64_t endO
 
 } // namespace
 
+// Writes and commits, as the engine does when its input runs dry.
+Result<engine::SinkWriteStats> writeAndCommit(engine::SinkNode &sink, const record::Batch &batch)
+{
+    auto stats = sink.write(batch);
+    if (stats) {
+        if (Status s = sink.flush(); !s)
+            return s.error();
+    }
+    return stats;
+}
+
 class TestSqliteSink : public QObject
 {
     Q_OBJECT
@@ -77,15 +88,16 @@ private slots:
     {
         const QString db = m_dir.filePath(QStringLiteral("lww.db"));
         auto sink = openSink(db);
-        auto w = sink->write(batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
-                                      makeEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1),
-                                      makeEvent(Op::Update, 1, "paid", "2024-01-01T00:00:03Z", 2)},
-                                     3));
+        auto w = writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                            makeEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1),
+                            makeEvent(Op::Update, 1, "paid", "2024-01-01T00:00:03Z", 2)},
+                           3));
         QVERIFY(w);
         QCOMPARE(w->written, std::int64_t(3));
         // An older version arriving late never overwrites a newer one.
-        QVERIFY(sink->write(
-            batchOf({makeEvent(Op::Update, 1, "stale", "2024-01-01T00:00:02Z", 3)}, 4)));
+        QVERIFY(writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Update, 1, "stale", "2024-01-01T00:00:02Z", 3)}, 4)));
         QCOMPARE(test::queryText(db, QStringLiteral("SELECT status FROM orders WHERE id = 1")),
                  QStringLiteral("paid"));
         QCOMPARE(test::queryText(db, QStringLiteral("SELECT updated_at FROM orders WHERE id = 1")),
@@ -107,22 +119,24 @@ private slots:
     {
         const QString hard = m_dir.filePath(QStringLiteral("hard.db"));
         auto sink = openSink(hard);
-        QVERIFY(sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
-                                     makeEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1),
-                                     makeEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 2)},
-                                    3)));
+        QVERIFY(writeAndCommit(*sink,
+                               batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
+                                        makeEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1),
+                                        makeEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 2)},
+                                       3)));
         QCOMPARE(test::queryInt(hard, QStringLiteral("SELECT count(*) FROM orders")), qint64(1));
 
         const QString soft = m_dir.filePath(QStringLiteral("soft.db"));
         auto softSink = openSink(soft, true);
-        QVERIFY(softSink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
-                                         makeEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 1)},
-                                        2)));
+        QVERIFY(writeAndCommit(*softSink,
+                               batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
+                                        makeEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 1)},
+                                       2)));
         QCOMPARE(test::queryInt(soft, QStringLiteral("SELECT _deleted FROM orders WHERE id = 1")),
                  qint64(1));
         // Coming back to life clears the flag.
-        QVERIFY(softSink->write(
-            batchOf({makeEvent(Op::Update, 1, "back", "2024-01-01T00:00:05Z", 2)}, 3)));
+        QVERIFY(writeAndCommit(
+            *softSink, batchOf({makeEvent(Op::Update, 1, "back", "2024-01-01T00:00:05Z", 2)}, 3)));
         QCOMPARE(test::queryInt(soft, QStringLiteral("SELECT _deleted FROM orders WHERE id = 1")),
                  qint64(0));
     }
@@ -131,9 +145,10 @@ private slots:
     {
         const QString db = m_dir.filePath(QStringLiteral("append.db"));
         auto sink = openSink(db, false, false);
-        QVERIFY(sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
-                                     makeEvent(Op::Update, 1, "b", "2024-01-01T00:00:02Z", 1)},
-                                    2)));
+        QVERIFY(writeAndCommit(*sink,
+                               batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
+                                        makeEvent(Op::Update, 1, "b", "2024-01-01T00:00:02Z", 1)},
+                                       2)));
         QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), qint64(2));
     }
 
@@ -147,10 +162,10 @@ private slots:
                                 "updated_at TEXT)"));
         }
         auto sink = openSink(db, false, true, QStringLiteral("strict"));
-        auto w =
-            sink->write(batchOf({makeEvent(Op::Create, 1, "ok", "2024-01-01T00:00:01Z", 10),
-                                 makeEvent(Op::Create, 2, nullptr, "2024-01-01T00:00:01Z", 11)},
-                                12));
+        auto w = writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Create, 1, "ok", "2024-01-01T00:00:01Z", 10),
+                            makeEvent(Op::Create, 2, nullptr, "2024-01-01T00:00:01Z", 11)},
+                           12));
         QVERIFY(w);
         QCOMPARE(w->written, std::int64_t(1));
         QCOMPARE(w->rejected, std::int64_t(1));
@@ -171,8 +186,8 @@ private slots:
     {
         const QString db = m_dir.filePath(QStringLiteral("grow.db"));
         auto sink = openSink(db);
-        QVERIFY(
-            sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
+        QVERIFY(writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
         record::Batch wider;
         wider.schema = record::makeSchema({"id", "status", "updated_at", "note"});
         record::ChangeEvent e;
@@ -180,9 +195,42 @@ private slots:
                    Value::fromString("2024-01-01T00:00:02.000Z"), Value::fromString("hello")};
         wider.events.push_back(e);
         wider.positions = {record::SourcePosition{"src", "s", 2}};
-        QVERIFY(sink->write(wider));
+        QVERIFY(writeAndCommit(*sink, wider));
         QCOMPARE(test::queryText(db, QStringLiteral("SELECT note FROM orders WHERE id = 2")),
                  QStringLiteral("hello"));
+    }
+
+    void groupCommitIsAllOrNothing()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("group.db"));
+        auto sink = openSink(db);
+        QVERIFY(
+            sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
+        QVERIFY(
+            sink->write(batchOf({makeEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1)}, 2)));
+        // Staged, not committed: another connection sees no positions yet.
+        QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM _weir_offsets")),
+                 qint64(0));
+        QVERIFY(sink->flush());
+        QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), qint64(2));
+        QCOMPARE(test::queryInt(db, QStringLiteral("SELECT \"offset\" FROM _weir_offsets")),
+                 qint64(2));
+
+        // A failure after other batches joined the transaction loses them all, so it is not
+        // retryable: the run must restart from the committed positions.
+        QVERIFY(
+            sink->write(batchOf({makeEvent(Op::Create, 3, "c", "2024-01-01T00:00:01Z", 2)}, 3)));
+        record::Batch broken;
+        broken.schema = record::makeSchema({"other"});
+        broken.events.resize(1);
+        broken.events[0].after = {Value::fromInt(1)};
+        auto w = sink->write(broken);
+        QVERIFY(!w);
+        QCOMPARE(w.error().code, ErrorCode::Permanent);
+        QVERIFY(sink->flush());
+        QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), qint64(2));
+        QCOMPARE(test::queryInt(db, QStringLiteral("SELECT \"offset\" FROM _weir_offsets")),
+                 qint64(2));
     }
 
     void missingKeyColumnIsAClearError()
@@ -192,8 +240,9 @@ private slots:
         b.schema = record::makeSchema({"other"});
         b.events.resize(1);
         b.events[0].after = {Value::fromInt(1)};
-        auto w = sink->write(b);
+        auto w = writeAndCommit(*sink, b);
         QVERIFY(!w);
+        QCOMPARE(w.error().code, ErrorCode::Invalid);
         QCOMPARE(w.error().message,
                  QStringLiteral("key column 'id' is not in the records (columns: other)"));
         QCOMPARE(w.error().nodeId, QStringLiteral("sink"));

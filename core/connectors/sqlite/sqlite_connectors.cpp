@@ -65,6 +65,17 @@ void registerSqliteConnectors(model::NodeTypeRegistry &registry)
                         QStringLiteral("Create table"),
                         QStringLiteral("Create the table (and add new columns) when needed."))
             .withDefault(true),
+        ConfigField::of(QStringLiteral("commit_rows"), FieldKind::Int,
+                        QStringLiteral("Rows per commit"),
+                        QStringLiteral("Several batches share one transaction up to this many rows "
+                                       "(they commit sooner when no more records are waiting)."))
+            .withDefault(200000)
+            .withRange(1, 10000000),
+        ConfigField::of(QStringLiteral("commit_interval_ms"), FieldKind::Int,
+                        QStringLiteral("Commit interval (ms)"),
+                        QStringLiteral("Longest time rows wait in an open transaction."))
+            .withDefault(1000)
+            .withRange(0, 600000),
         ConfigField::of(
             QStringLiteral("synchronous"), FieldKind::Enum, QStringLiteral("Durability"),
             QStringLiteral("normal: safe against a crash of Weir; full: also against power loss."))

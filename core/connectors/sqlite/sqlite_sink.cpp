@@ -71,6 +71,9 @@ SqliteSinkOptions SqliteSinkOptions::fromConfig(const model::NodeConfig &config)
         o.deletedColumn = config.string(QStringLiteral("deleted_column")).toStdString();
     o.createTable = config.boolean(QStringLiteral("create_table"));
     o.synchronousFull = config.string(QStringLiteral("synchronous")) == QLatin1String("full");
+    o.commitRows = config.integer(QStringLiteral("commit_rows"));
+    o.commitInterval =
+        std::chrono::milliseconds(config.integer(QStringLiteral("commit_interval_ms")));
     return o;
 }
 
@@ -369,30 +372,72 @@ Status SqliteSink::writePositions(const record::Batch &batch)
 
 Result<engine::SinkWriteStats> SqliteSink::write(const record::Batch &batch)
 {
-    if (!batch.empty()) {
-        if (Status s = prepareFor(batch); !s)
-            return s.error();
+    // Several batches may share one transaction (group commit): the positions written with
+    // each batch make every commit point exact, and one commit for many batches writes each
+    // touched page once instead of once per batch.
+    const bool joined = m_inTransaction;
+    if (!m_inTransaction) {
+        if (Status s = m_db.exec("BEGIN IMMEDIATE"); !s)
+            return errorAt(s.error());
+        m_inTransaction = true;
+        m_transactionStart = std::chrono::steady_clock::now();
+        m_stagedRows = 0;
     }
-    const auto started = std::chrono::steady_clock::now();
-    if (Status s = m_db.exec("BEGIN IMMEDIATE"); !s)
-        return errorAt(s.error());
     std::vector<engine::DeadLetter> dead;
-    Status status = batch.empty() ? Status() : writeEvents(batch, dead);
+    Status status = batch.empty() ? Status() : prepareFor(batch);
+    if (status && !batch.empty())
+        status = writeEvents(batch, dead);
     if (status && !dead.empty() && m_context.deadLetters)
         status = m_context.deadLetters->write(m_context, dead);
     if (status)
         status = writePositions(batch);
-    if (status)
-        status = m_db.exec("COMMIT");
     if (!status) {
         (void)m_db.exec("ROLLBACK");
-        return errorAt(status.error());
+        m_inTransaction = false;
+        Error error = status.error().nodeId.isEmpty() ? errorAt(status.error()) : status.error();
+        // Earlier batches went down with the transaction: only a restart from the committed
+        // positions brings them back, so this is no longer worth a retry.
+        if (joined) {
+            error.code = ErrorCode::Permanent;
+            error.message +=
+                QStringLiteral("; the uncommitted batches will be read again on the next run");
+        }
+        return error;
+    }
+    m_stagedRows += static_cast<std::int64_t>(batch.size());
+    const auto elapsed = std::chrono::steady_clock::now() - m_transactionStart;
+    if (m_stagedRows >= m_options.commitRows || elapsed >= m_options.commitInterval) {
+        if (Status s = flush(); !s)
+            return s.error();
+    }
+    const auto rejected = static_cast<std::int64_t>(dead.size());
+    return engine::SinkWriteStats{static_cast<std::int64_t>(batch.size()) - rejected, rejected};
+}
+
+Status SqliteSink::flush()
+{
+    if (!m_inTransaction)
+        return {};
+    const auto started = std::chrono::steady_clock::now();
+    Status status = m_db.exec("COMMIT");
+    m_inTransaction = false;
+    if (!status) {
+        (void)m_db.exec("ROLLBACK");
+        Error error = errorAt(status.error());
+        error.code = ErrorCode::Permanent;
+        error.message +=
+            QStringLiteral("; the uncommitted batches will be read again on the next run");
+        return error;
     }
     m_lastCommitMillis =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
-    const auto rejected = static_cast<std::int64_t>(dead.size());
-    return engine::SinkWriteStats{static_cast<std::int64_t>(batch.size()) - rejected, rejected};
+    return {};
+}
+
+Status SqliteSink::close()
+{
+    return flush();
 }
 
 } // namespace weir::connectors::sqlite

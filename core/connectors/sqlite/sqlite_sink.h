@@ -9,6 +9,7 @@
 #include "engine/node.h"
 #include "model/node_config.h"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ struct SqliteSinkOptions
     std::string deletedColumn = "_deleted";
     bool createTable = true;
     bool synchronousFull = false;
+    std::int64_t commitRows = 200000;               // commit once this many rows are staged…
+    std::chrono::milliseconds commitInterval{1000}; // …or a transaction is this old
 
     static SqliteSinkOptions fromConfig(const model::NodeConfig &config);
 };
@@ -38,6 +41,8 @@ public:
     Status open(const engine::NodeContext &context) override;
     Result<std::vector<record::SourcePosition>> committedPositions() override;
     Result<engine::SinkWriteStats> write(const record::Batch &batch) override;
+    Status flush() override;
+    Status close() override;
     double lastCommitMillis() const override { return m_lastCommitMillis; }
 
 private:
@@ -67,6 +72,9 @@ private:
     common::SqliteStatement m_savePosition;
     std::vector<std::string> m_scratch; // text of timestamps and numbers bound without copy
     double m_lastCommitMillis = 0.0;
+    bool m_inTransaction = false;
+    std::int64_t m_stagedRows = 0;
+    std::chrono::steady_clock::time_point m_transactionStart;
 };
 
 } // namespace weir::connectors::sqlite

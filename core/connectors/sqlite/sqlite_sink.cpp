@@ -1,6 +1,7 @@
 #include "connectors/sqlite/sqlite_sink.h"
 
 #include "common/time_format.h"
+#include "connectors/sqlite/batch_table.h"
 #include "record/record_json.h"
 
 #include <QDir>
@@ -119,7 +120,7 @@ Status SqliteSink::open(const engine::NodeContext &context)
     if (!save)
         return errorAt(save.error());
     m_savePosition = std::move(save.value());
-    return {};
+    return BatchTable::registerModule(m_db.handle(), &m_feed);
 }
 
 Result<std::vector<record::SourcePosition>> SqliteSink::committedPositions()
@@ -256,21 +257,39 @@ Status SqliteSink::prepareFor(const record::Batch &batch)
         keys.push_back(quoteIdentifier(k));
         keyMatch.push_back(quoteIdentifier(k) + " = ?");
     }
-    std::string sql = "INSERT INTO " + table + " (" + joined(names, ", ") + ") VALUES (" +
-                      joined(params, ", ") + ")";
-    if (m_options.upsert) {
-        sql += " ON CONFLICT (" + joined(keys, ", ") + ") DO UPDATE SET " + joined(updates, ", ");
+    std::string conflict;
+    if (m_options.upsert && updates.empty()) {
+        conflict = " ON CONFLICT (" + joined(keys, ", ") + ") DO NOTHING";
+    } else if (m_options.upsert) {
+        conflict =
+            " ON CONFLICT (" + joined(keys, ", ") + ") DO UPDATE SET " + joined(updates, ", ");
         if (m_orderIndex >= 0) {
             const std::string ord = quoteIdentifier(m_options.orderBy);
             // Last write wins: an older version arriving late never overwrites a newer one.
-            sql += " WHERE " + table + "." + ord + " IS NULL OR excluded." + ord + " >= " + table +
-                   "." + ord;
+            conflict += " WHERE " + table + "." + ord + " IS NULL OR excluded." + ord +
+                        " >= " + table + "." + ord;
         }
     }
-    auto insert = m_db.prepare(sql);
+    const std::string head = "INSERT INTO " + table + " (" + joined(names, ", ") + ")";
+    auto insert = m_db.prepare(head + " VALUES (" + joined(params, ", ") + ")" + conflict);
     if (!insert)
         return errorAt(insert.error());
     m_insert = std::move(insert.value());
+    // The same statement over the whole batch at once, read from the batch table.
+    std::vector<std::string> selected(names.begin(),
+                                      names.begin() + static_cast<std::ptrdiff_t>(schema.size()));
+    if (m_options.softDelete)
+        selected.emplace_back("0");
+    if (Status s = m_db.exec("DROP TABLE IF EXISTS temp._weir_batch"); !s)
+        return errorAt(s.error());
+    if (Status s = m_db.exec(BatchTable::createStatement("_weir_batch", schema.columns())); !s)
+        return errorAt(s.error());
+    // "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint.
+    auto bulk = m_db.prepare(head + " SELECT " + joined(selected, ", ") +
+                             " FROM temp._weir_batch WHERE true" + conflict);
+    if (!bulk)
+        return errorAt(bulk.error());
+    m_bulkInsert = std::move(bulk.value());
     if (m_options.upsert) {
         const std::string del =
             m_options.softDelete
@@ -315,8 +334,32 @@ void SqliteSink::bindValue(common::SqliteStatement &stmt, int index, const recor
     }
 }
 
+bool SqliteSink::writeAtOnce(const record::Batch &batch, Status &status)
+{
+    for (const record::ChangeEvent &e : batch.events) {
+        if (e.op == record::Op::Delete || e.after.size() != batch.schema->size())
+            return false;
+    }
+    m_feed.setBatch(&batch);
+    auto done = m_bulkInsert.step();
+    m_bulkInsert.reset();
+    m_feed.setBatch(nullptr);
+    if (done)
+        return true;
+    // A transient failure is retried as a whole; a refused row sends the batch down the
+    // row-by-row path, which finds the row and keeps the others (SQLite undid the statement).
+    if (done.error().isTransient()) {
+        status = done.error();
+        return true;
+    }
+    return false;
+}
+
 Status SqliteSink::writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead)
 {
+    Status bulk;
+    if (writeAtOnce(batch, bulk))
+        return bulk;
     const record::Schema &schema = *batch.schema;
     for (const record::ChangeEvent &e : batch.events) {
         common::SqliteStatement *stmt = &m_insert;

@@ -6,6 +6,7 @@
 // Lives on one engine worker thread.
 
 #include "common/sqlite_db.h"
+#include "connectors/sqlite/batch_table.h"
 #include "engine/node.h"
 #include "model/node_config.h"
 
@@ -56,6 +57,9 @@ private:
     Status ensureTable(const record::Batch &batch);
     Result<std::vector<std::string>> existingColumns();
     Status writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead);
+    // One statement for the whole batch when it has no deletes; false when the rows must go
+    // one by one (a delete, or a row the table refused). `status` holds a transient failure.
+    bool writeAtOnce(const record::Batch &batch, Status &status);
     Status writePositions(const record::Batch &batch);
     void bindValue(common::SqliteStatement &stmt, int index, const record::Value &value,
                    std::string &scratch);
@@ -68,6 +72,8 @@ private:
     std::vector<int> m_keyIndexes; // schema index of each key column
     int m_orderIndex = -1;
     common::SqliteStatement m_insert;
+    common::SqliteStatement m_bulkInsert;
+    BatchTable m_feed;
     common::SqliteStatement m_delete;
     common::SqliteStatement m_savePosition;
     std::vector<std::string> m_scratch; // text of timestamps and numbers bound without copy

@@ -1,0 +1,35 @@
+#pragma once
+
+// BatchTable: presents the batch a sink is writing as a read-only SQLite virtual table, so a
+// whole batch goes into the target with one INSERT … SELECT … ON CONFLICT statement instead of
+// one statement per row. Registered on one connection; used by that connection's thread.
+
+#include "common/result.h"
+#include "record/batch.h"
+
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace weir::connectors::sqlite {
+
+class BatchTable final
+{
+public:
+    // Registers the module on the connection (once per connection).
+    static Status registerModule(sqlite3 *db, BatchTable *feed);
+
+    // The batch the next scan reads; deletes are skipped (they take the row-by-row path).
+    void setBatch(const record::Batch *batch) { m_batch = batch; }
+    const record::Batch *batch() const { return m_batch; }
+
+    // CREATE VIRTUAL TABLE statement for a table with these columns in the temp schema.
+    static std::string createStatement(const std::string &tableName,
+                                       const std::vector<std::string> &columns);
+
+private:
+    const record::Batch *m_batch = nullptr;
+};
+
+} // namespace weir::connectors::sqlite

@@ -34,7 +34,7 @@ for n in $ROWS; do
   cat >"$W/bench_$n.weir.json" <<JSON
 {"format": 1, "name": "bench_$n",
  "nodes": [
-  {"id": "read", "type": "csv.source", "config": {"path": "$csv", "batch_size": 20000}},
+  {"id": "read", "type": "csv.source", "config": {"path": "$csv"}},
   {"id": "types", "type": "validate", "config": {"types": {"order_id": "int", "customer_id": "int", "amount": "decimal"}}},
   {"id": "orders", "type": "sqlite.sink", "config": {"path": "$db", "table": "orders", "key": ["order_id"], "order_by": "updated_at"}}],
  "edges": [{"from": "read.out", "to": "types.in"}, {"from": "types.out", "to": "orders.in"}]}

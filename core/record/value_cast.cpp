@@ -55,8 +55,15 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b)
 // false alarm).
 std::optional<Value> fail(std::string *why, std::string_view text, std::string_view what)
 {
-    if (why)
-        why->assign("'").append(text).append("' ").append(what);
+    if (why) {
+        std::string message;
+        message.reserve(text.size() + what.size() + 3);
+        message.push_back('\'');
+        message.append(text);
+        message.append("' ");
+        message.append(what);
+        *why = std::move(message);
+    }
     return std::nullopt;
 }
 

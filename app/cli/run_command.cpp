@@ -115,7 +115,9 @@ int runCommand(const QStringList &args)
 
     const bool jsonLines = parser.isSet(json);
     const bool terminal = isatty(STDERR_FILENO);
-    engine::Engine engine(std::move(*checked.pipeline), file, store.get(), registry);
+    engine::EngineOptions options;
+    options.once = parser.isSet(once);
+    engine::Engine engine(std::move(*checked.pipeline), file, store.get(), registry, options);
     Progress progress;
     engine::RunOutcome outcome;
     QObject::connect(

@@ -33,6 +33,8 @@ struct NodeContext
     qint64 runId = 0;
     const std::atomic<bool> *stopRequested = nullptr;
     DeadLetterWriter *deadLetters = nullptr;
+    // Read what is there now, then finish (sources that would otherwise keep watching).
+    bool once = false;
 
     bool stopping() const
     {

@@ -54,6 +54,7 @@ class ConfigSchema final
 public:
     ConfigSchema() = default;
     ConfigSchema(std::initializer_list<ConfigField> fields) : m_fields(fields) {}
+    explicit ConfigSchema(std::vector<ConfigField> fields) : m_fields(std::move(fields)) {}
 
     const std::vector<ConfigField> &fields() const { return m_fields; }
     const ConfigField *field(const QString &key) const;

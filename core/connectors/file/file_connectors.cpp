@@ -2,6 +2,7 @@
 
 #include "connectors/file/csv_source.h"
 #include "connectors/file/jsonl_source.h"
+#include "connectors/file/watched_folder_source.h"
 #include "model/node_type_registry.h"
 
 namespace weir::connectors::file {
@@ -26,6 +27,31 @@ ConfigField batchSizeField()
                QStringLiteral("Records per batch: each batch is one transaction in the target."))
         .withDefault(10000)
         .withRange(1, 1000000);
+}
+
+// The options of a CSV file, shared by the CSV source and the watched folder.
+std::vector<ConfigField> csvOptionFields()
+{
+    return {
+        ConfigField::of(QStringLiteral("delimiter"), FieldKind::String, QStringLiteral("Delimiter"),
+                        QStringLiteral("Field separator: one character, or \\t for tab."))
+            .withDefault(QStringLiteral(",")),
+        ConfigField::of(
+            QStringLiteral("quote"), FieldKind::String, QStringLiteral("Quote"),
+            QStringLiteral("Character that encloses fields holding delimiters or newlines."))
+            .withDefault(QStringLiteral("\"")),
+        ConfigField::of(QStringLiteral("header"), FieldKind::Bool, QStringLiteral("Header line"),
+                        QStringLiteral("The first line names the columns."))
+            .withDefault(true),
+        ConfigField::of(QStringLiteral("columns"), FieldKind::Columns,
+                        QStringLiteral("Column names"),
+                        QStringLiteral("Names for the columns: required without a header line, "
+                                       "otherwise they replace the header's names.")),
+        ConfigField::of(QStringLiteral("empty_as_null"), FieldKind::Bool,
+                        QStringLiteral("Empty is null"),
+                        QStringLiteral("An empty field is a missing value rather than empty text."))
+            .withDefault(true),
+    };
 }
 
 std::vector<model::FieldProblem> checkCsvConfig(const QJsonObject &config)
@@ -59,28 +85,11 @@ void registerFileConnectors(model::NodeTypeRegistry &registry)
         "Reads an RFC 4180 CSV file (quoted fields, embedded newlines, UTF-8 with or without BOM). "
         "Rows with the wrong number of fields go to the dead-letter queue with their line.");
     csv.outputs = model::recordsOut();
-    csv.schema = {
-        pathField(QStringLiteral("CSV")),
-        ConfigField::of(QStringLiteral("delimiter"), FieldKind::String, QStringLiteral("Delimiter"),
-                        QStringLiteral("Field separator: one character, or \\t for tab."))
-            .withDefault(QStringLiteral(",")),
-        ConfigField::of(
-            QStringLiteral("quote"), FieldKind::String, QStringLiteral("Quote"),
-            QStringLiteral("Character that encloses fields holding delimiters or newlines."))
-            .withDefault(QStringLiteral("\"")),
-        ConfigField::of(QStringLiteral("header"), FieldKind::Bool, QStringLiteral("Header line"),
-                        QStringLiteral("The first line names the columns."))
-            .withDefault(true),
-        ConfigField::of(QStringLiteral("columns"), FieldKind::Columns,
-                        QStringLiteral("Column names"),
-                        QStringLiteral("Names for the columns: required without a header line, "
-                                       "otherwise they replace the header's names.")),
-        ConfigField::of(QStringLiteral("empty_as_null"), FieldKind::Bool,
-                        QStringLiteral("Empty is null"),
-                        QStringLiteral("An empty field is a missing value rather than empty text."))
-            .withDefault(true),
-        batchSizeField(),
-    };
+    std::vector<ConfigField> csvFields{pathField(QStringLiteral("CSV"))};
+    for (ConfigField &f : csvOptionFields())
+        csvFields.push_back(std::move(f));
+    csvFields.push_back(batchSizeField());
+    csv.schema = model::ConfigSchema(std::move(csvFields));
     csv.checkConfig = checkCsvConfig;
     csv.makeSource = [](const model::NodeConfig &config) {
         return std::make_unique<CsvSource>(CsvOptions::fromConfig(config));
@@ -111,6 +120,48 @@ void registerFileConnectors(model::NodeTypeRegistry &registry)
             static_cast<int>(config.integer(QStringLiteral("batch_size"))));
     };
     registry.registerType(std::move(jsonl));
+
+    model::NodeType folder;
+    folder.id = QStringLiteral("folder.source");
+    folder.displayName = QStringLiteral("Watched folder");
+    folder.category = model::NodeCategory::Source;
+    folder.description = QStringLiteral(
+        "Reads each CSV or JSON Lines file dropped into a folder, in name order, once it is "
+        "complete (unchanged for the settle time; temporary names such as .x, x.tmp or x.part "
+        "are ignored). Files already read are remembered across restarts.");
+    folder.outputs = model::recordsOut();
+    std::vector<ConfigField> folderFields{
+        ConfigField::of(QStringLiteral("folder"), FieldKind::Path, QStringLiteral("Folder"),
+                        QStringLiteral("The folder to watch; relative to the pipeline file."))
+            .asRequired(),
+        ConfigField::of(QStringLiteral("format"), FieldKind::Enum, QStringLiteral("Format"),
+                        QStringLiteral("csv or jsonl (JSON Lines)."))
+            .withDefault(QStringLiteral("csv"))
+            .withOptions({QStringLiteral("csv"), QStringLiteral("jsonl")}),
+        ConfigField::of(QStringLiteral("pattern"), FieldKind::Columns, QStringLiteral("File names"),
+                        QStringLiteral("Name patterns to pick up, e.g. [\"*.csv\"]. Empty: *.csv "
+                                       "or *.jsonl by format.")),
+        ConfigField::of(QStringLiteral("settle_ms"), FieldKind::Int,
+                        QStringLiteral("Settle time (ms)"),
+                        QStringLiteral("A file is complete once its size and time have not "
+                                       "changed for this long."))
+            .withDefault(2000)
+            .withRange(0, 3600000),
+        ConfigField::of(QStringLiteral("poll_ms"), FieldKind::Int,
+                        QStringLiteral("Poll interval (ms)"),
+                        QStringLiteral("How often the folder is looked at."))
+            .withDefault(500)
+            .withRange(50, 600000),
+    };
+    for (ConfigField &f : csvOptionFields())
+        folderFields.push_back(std::move(f));
+    folderFields.push_back(batchSizeField());
+    folder.schema = model::ConfigSchema(std::move(folderFields));
+    folder.checkConfig = checkCsvConfig;
+    folder.makeSource = [](const model::NodeConfig &config) {
+        return std::make_unique<WatchedFolderSource>(WatchedFolderOptions::fromConfig(config));
+    };
+    registry.registerType(std::move(folder));
 }
 
 } // namespace weir::connectors::file

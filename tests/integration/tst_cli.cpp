@@ -4,6 +4,7 @@
 #include "support/test_support.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -24,10 +25,13 @@ private:
         static int copies = 0;
         const QString target = m_dir.filePath(QStringLiteral("example%1").arg(++copies));
         QDir().mkpath(target);
-        const QDir examples(sourceDir() + QStringLiteral("/resources/examples"));
-        for (const QString &f : examples.entryList(QDir::Files)) {
-            QFile::remove(target + QLatin1Char('/') + f);
-            QFile::copy(examples.filePath(f), target + QLatin1Char('/') + f);
+        const QString examples = sourceDir() + QStringLiteral("/resources/examples");
+        QDirIterator it(examples, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString from = it.next();
+            const QString to = target + QLatin1Char('/') + QDir(examples).relativeFilePath(from);
+            QDir().mkpath(QFileInfo(to).absolutePath());
+            QFile::copy(from, to);
         }
         return target;
     }
@@ -117,7 +121,8 @@ private slots:
             ids << t.toObject().value(QStringLiteral("id")).toString();
         QCOMPARE(ids, (QStringList{QStringLiteral("csv.source"), QStringLiteral("folder.source"),
                                    QStringLiteral("jsonl.source"), QStringLiteral("dedupe"),
-                                   QStringLiteral("validate"), QStringLiteral("sqlite.sink")}));
+                                   QStringLiteral("validate"), QStringLiteral("sqlite.sink"),
+                                   QStringLiteral("zones.sink")}));
         for (const QJsonValue t : types) {
             for (const QJsonValue field : t.toObject().value(QStringLiteral("config")).toArray())
                 QVERIFY2(!field.toObject().value(QStringLiteral("help")).toString().isEmpty(),
@@ -158,6 +163,46 @@ private slots:
                  0);
         QCOMPARE(queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), 182);
         QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), 12);
+    }
+
+    void watchedFolderIntoZones()
+    {
+        const QString example = exampleCopy();
+        const QString state = m_dir.filePath(QStringLiteral("zones-state.db"));
+        const QStringList args{QStringLiteral("run"), example + QStringLiteral("/zones.weir.json"),
+                               QStringLiteral("--once"), QStringLiteral("--state"), state};
+        const ProcessResult first = runWeir(args);
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        auto rowsIn = [&](const QString &zone) {
+            int rows = 0;
+            QDirIterator it(example + QStringLiteral("/lake/") + zone + QStringLiteral("/orders"),
+                            {QStringLiteral("part-*")}, QDir::Files, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                QFile f(it.next());
+                if (!f.open(QIODevice::ReadOnly))
+                    return -1;
+                const QByteArray text = f.readAll();
+                rows += static_cast<int>(text.count('\n')) -
+                        (f.fileName().endsWith(QLatin1String(".csv")) ? 1 : 0);
+            }
+            return rows;
+        };
+        // orders_batch_01.csv: 60 rows, 3 malformed, 56 distinct orders.
+        QCOMPARE(rowsIn(QStringLiteral("raw")), 60);
+        QCOMPARE(rowsIn(QStringLiteral("staging")), 57);
+        QCOMPARE(rowsIn(QStringLiteral("curated")), 56);
+        QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), 3);
+
+        // The folder is remembered: a rerun takes only the new file.
+        writeFile(example + QStringLiteral("/inbox/orders_batch_02.csv"),
+                  "order_id,customer_id,amount,status,updated_at\n"
+                  "9001,1,10.00,paid,2024-02-01T00:00:00.000Z\n");
+        writeFile(example + QStringLiteral("/inbox/.orders_batch_03.csv"), "still being written");
+        const ProcessResult second = runWeir(args);
+        QVERIFY2(second.exitCode == 0, second.err.constData());
+        QVERIFY2(second.err.contains("1 read, 3 written"), second.err.constData());
+        QCOMPARE(rowsIn(QStringLiteral("raw")), 61);
+        QCOMPARE(rowsIn(QStringLiteral("curated")), 57);
     }
 
     void dlqListShowPurge()

@@ -3,6 +3,7 @@
 #include "connectors/file/csv_source.h"
 #include "connectors/file/jsonl_source.h"
 #include "connectors/file/watched_folder_source.h"
+#include "connectors/file/zone_sink.h"
 #include "model/node_type_registry.h"
 
 namespace weir::connectors::file {
@@ -162,6 +163,42 @@ void registerFileConnectors(model::NodeTypeRegistry &registry)
         return std::make_unique<WatchedFolderSource>(WatchedFolderOptions::fromConfig(config));
     };
     registry.registerType(std::move(folder));
+
+    model::NodeType zones;
+    zones.id = QStringLiteral("zones.sink");
+    zones.displayName = QStringLiteral("Zone files");
+    zones.category = model::NodeCategory::Sink;
+    zones.description = QStringLiteral(
+        "Writes records as files into a data-lake zone (raw, staging or curated), partitioned by "
+        "date. Files are written then renamed; a manifest records the source positions each one "
+        "covers, so a restart neither loses nor duplicates a file.");
+    zones.inputs = model::recordsIn();
+    zones.schema = {
+        ConfigField::of(QStringLiteral("root"), FieldKind::Path, QStringLiteral("Lake folder"),
+                        QStringLiteral("Folder holding the zones; relative to the pipeline file."))
+            .asRequired(),
+        ConfigField::of(QStringLiteral("zone"), FieldKind::Enum, QStringLiteral("Zone"),
+                        QStringLiteral("raw: as it arrived; staging: checked and typed; curated: "
+                                       "ready for use."))
+            .withDefault(QStringLiteral("raw"))
+            .withOptions(
+                {QStringLiteral("raw"), QStringLiteral("staging"), QStringLiteral("curated")}),
+        ConfigField::of(QStringLiteral("dataset"), FieldKind::String, QStringLiteral("Dataset"),
+                        QStringLiteral("Folder name of the dataset inside the zone, e.g. orders."))
+            .asRequired(),
+        ConfigField::of(QStringLiteral("format"), FieldKind::Enum, QStringLiteral("Format"),
+                        QStringLiteral("jsonl (JSON Lines) or csv."))
+            .withDefault(QStringLiteral("jsonl"))
+            .withOptions({QStringLiteral("jsonl"), QStringLiteral("csv")}),
+        ConfigField::of(QStringLiteral("partition_by"), FieldKind::String,
+                        QStringLiteral("Date column"),
+                        QStringLiteral("Timestamp column that picks the date=YYYY-MM-DD folder. "
+                                       "Empty: the day the record was read.")),
+    };
+    zones.makeSink = [](const model::NodeConfig &config) {
+        return std::make_unique<ZoneSink>(ZoneOptions::fromConfig(config));
+    };
+    registry.registerType(std::move(zones));
 }
 
 } // namespace weir::connectors::file

@@ -6,7 +6,7 @@ class NodeTypeRegistry;
 
 namespace weir::connectors::file {
 
-// csv.source, jsonl.source
+// csv.source, jsonl.source, folder.source, zones.sink
 void registerFileConnectors(model::NodeTypeRegistry &registry);
 
 } // namespace weir::connectors::file

@@ -368,7 +368,8 @@ void Engine::coordinate()
         m_wiring->committed.resize(plan->nodes.size());
         for (std::size_t i = 0; i < plan->nodes.size(); ++i) {
             PlannedNode &n = *plan->nodes[i];
-            n.context = NodeContext{m_pipeline.name, n.id, m_runId, &m_stop, m_store, m_options.once};
+            n.context =
+                NodeContext{m_pipeline.name, n.id, m_runId, &m_stop, m_store, m_options.once};
             if (n.upstreamCount > 0)
                 m_wiring->inputs[i] = std::make_unique<BoundedQueue<record::Batch>>(
                     m_options.queueCapacity, n.upstreamCount);

@@ -34,7 +34,7 @@ struct EngineOptions
     std::size_t queueCapacity = 4; // batches per edge
     common::RetryPolicy retry;
     int metricsIntervalMs = 1000;
-    bool once = false;  // watching sources finish once they have read what is there
+    bool once = false; // watching sources finish once they have read what is there
 };
 
 struct MetricsSnapshot

@@ -12,18 +12,22 @@ struct Table
 {
     sqlite3_vtab base{}; // must come first: SQLite hands back this pointer
     BatchTable *feed = nullptr;
+    int columns = 0;
 };
 
 struct Cursor
 {
     sqlite3_vtab_cursor base{}; // must come first
     const record::Batch *batch = nullptr;
+    bool withDeletes = false;
     std::size_t row = 0;
+    int columns = 0;     // visible columns; the hidden ones follow
     std::string scratch; // text of a timestamp, alive until the next column call
 
     void skipDeletes()
     {
-        while (batch && row < batch->events.size() && batch->events[row].op == record::Op::Delete)
+        while (!withDeletes && batch && row < batch->events.size() &&
+               batch->events[row].op == record::Op::Delete)
             ++row;
     }
 };
@@ -38,13 +42,14 @@ int xCreate(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_v
             sql += ", ";
         sql += argv[i];
     }
-    sql += ")";
+    sql += std::string(argc > 3 ? ", " : "") + "_weir_row HIDDEN, _weir_op HIDDEN)";
     if (const int rc = sqlite3_declare_vtab(db, sql.c_str()); rc != SQLITE_OK) {
         *error = sqlite3_mprintf("batch table: %s", sqlite3_errstr(rc));
         return rc;
     }
     auto *table = new Table;
     table->feed = static_cast<BatchTable *>(aux);
+    table->columns = argc - 3;
     *out = &table->base;
     return SQLITE_OK;
 }
@@ -64,7 +69,10 @@ int xBestIndex(sqlite3_vtab *, sqlite3_index_info *info)
 int xOpen(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out)
 {
     auto *cursor = new Cursor;
-    cursor->batch = reinterpret_cast<Table *>(vtab)->feed->batch();
+    const auto *table = reinterpret_cast<Table *>(vtab);
+    cursor->batch = table->feed->batch();
+    cursor->withDeletes = table->feed->withDeletes();
+    cursor->columns = table->columns;
     *out = &cursor->base;
     return SQLITE_OK;
 }
@@ -100,7 +108,17 @@ int xEof(sqlite3_vtab_cursor *base)
 int xColumn(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int column)
 {
     auto *c = reinterpret_cast<Cursor *>(base);
-    const auto &values = c->batch->events[c->row].after;
+    const record::ChangeEvent &event = c->batch->events[c->row];
+    if (column == c->columns) {
+        sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(c->row));
+        return SQLITE_OK;
+    }
+    if (column == c->columns + 1) {
+        const char op = static_cast<char>(event.op);
+        sqlite3_result_text(ctx, &op, 1, SQLITE_TRANSIENT);
+        return SQLITE_OK;
+    }
+    const auto &values = event.current();
     const auto index = static_cast<std::size_t>(column);
     if (index >= values.size()) {
         sqlite3_result_null(ctx);

@@ -20,16 +20,24 @@ public:
     // Registers the module on the connection (once per connection).
     static Status registerModule(sqlite3 *db, BatchTable *feed);
 
-    // The batch the next scan reads; deletes are skipped (they take the row-by-row path).
-    void setBatch(const record::Batch *batch) { m_batch = batch; }
+    // The batch the next scan reads. Deletes are skipped unless `withDeletes` (sinks write
+    // them row by row; transforms see every event, its current values and its op).
+    void setBatch(const record::Batch *batch, bool withDeletes = false)
+    {
+        m_batch = batch;
+        m_withDeletes = withDeletes;
+    }
     const record::Batch *batch() const { return m_batch; }
+    bool withDeletes() const { return m_withDeletes; }
 
-    // CREATE VIRTUAL TABLE statement for a table with these columns in the temp schema.
+    // CREATE VIRTUAL TABLE statement for a table with these columns in the temp schema. Two
+    // hidden columns come with them: _weir_row (the event's index in the batch) and _weir_op.
     static std::string createStatement(const std::string &tableName,
                                        const std::vector<std::string> &columns);
 
 private:
     const record::Batch *m_batch = nullptr;
+    bool m_withDeletes = false;
 };
 
 } // namespace weir::connectors::sqlite

@@ -121,6 +121,22 @@ void SqliteStatement::reset()
     sqlite3_clear_bindings(m_stmt);
 }
 
+int SqliteStatement::columnCount() const
+{
+    return sqlite3_column_count(m_stmt);
+}
+
+std::string SqliteStatement::columnName(int index) const
+{
+    const char *name = sqlite3_column_name(m_stmt, index);
+    return name ? std::string(name) : std::string();
+}
+
+int SqliteStatement::columnType(int index) const
+{
+    return sqlite3_column_type(m_stmt, index);
+}
+
 std::int64_t SqliteStatement::columnInt(int index) const
 {
     return sqlite3_column_int64(m_stmt, index);
@@ -202,13 +218,19 @@ Status SqliteDb::exec(std::string_view sql)
     return errorFor(m_db, rc, "exec");
 }
 
-Result<SqliteStatement> SqliteDb::prepare(std::string_view sql)
+Result<SqliteStatement> SqliteDb::prepare(std::string_view sql, std::string_view *rest)
 {
     sqlite3_stmt *stmt = nullptr;
+    const char *tail = nullptr;
     const int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+    if (rest)
+        *rest = tail ? sql.substr(static_cast<std::size_t>(tail - sql.data())) : std::string_view();
     if (rc != SQLITE_OK)
         return errorFor(m_db, rc, "prepare");
+    if (!stmt)
+        return makeError(ErrorCode::Invalid,
+                         QStringLiteral("prepare: no SQL statement in the text"));
     return SqliteStatement(m_db, stmt);
 }
 

@@ -44,6 +44,10 @@ public:
     Status run();
     void reset();
 
+    int columnCount() const;
+    std::string columnName(int index) const;
+    int columnType(
+        int index) const; // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL
     std::int64_t columnInt(int index) const;
     double columnDouble(int index) const;
     bool columnIsNull(int index) const;
@@ -72,7 +76,8 @@ public:
 
     bool isOpen() const { return m_db != nullptr; }
     Status exec(std::string_view sql);
-    Result<SqliteStatement> prepare(std::string_view sql);
+    // `rest`, when given, receives the text after the first statement.
+    Result<SqliteStatement> prepare(std::string_view sql, std::string_view *rest = nullptr);
     std::int64_t lastInsertRowId() const;
     int changes() const;
     sqlite3 *handle() const { return m_db; }

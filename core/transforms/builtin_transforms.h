@@ -6,7 +6,7 @@ class NodeTypeRegistry;
 
 namespace weir::transforms {
 
-// validate, dedupe
+// validate, dedupe, filter, map, hash, sql
 void registerBuiltinTransforms(model::NodeTypeRegistry &registry);
 
 } // namespace weir::transforms

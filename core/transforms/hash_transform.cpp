@@ -22,8 +22,9 @@ Status HashTransform::process(record::Batch &batch, std::vector<engine::DeadLett
         for (const std::string &c : m_columns) {
             const int i = batch.schema->indexOf(c);
             if (i < 0)
-                return makeError(ErrorCode::Invalid, QStringLiteral("column '%1' is not in the records")
-                                                         .arg(QString::fromStdString(c)));
+                return makeError(ErrorCode::Invalid,
+                                 QStringLiteral("column '%1' is not in the records")
+                                     .arg(QString::fromStdString(c)));
             m_indexes.push_back(i);
         }
         m_targetIndex = batch.schema->indexOf(m_target);
@@ -49,7 +50,8 @@ Status HashTransform::process(record::Batch &batch, std::vector<engine::DeadLett
         }
         const QByteArray hex = hash.result().toHex();
         values.resize(m_outputSchema->size());
-        values[static_cast<std::size_t>(m_targetIndex)] = record::Value::fromString(hex.toStdString());
+        values[static_cast<std::size_t>(m_targetIndex)] =
+            record::Value::fromString(hex.toStdString());
     }
     batch.schema = m_outputSchema;
     return {};
@@ -67,10 +69,12 @@ void registerHashTransform(model::NodeTypeRegistry &registry)
     t.inputs = model::recordsIn();
     t.outputs = model::recordsOut();
     t.schema = {
-        ConfigField::of(QStringLiteral("columns"), FieldKind::Columns, QStringLiteral("Columns"),
-                        QStringLiteral("Columns that go into the fingerprint, in this order. Empty: "
-                                       "all of them.")),
-        ConfigField::of(QStringLiteral("target"), FieldKind::String, QStringLiteral("Target column"),
+        ConfigField::of(
+            QStringLiteral("columns"), FieldKind::Columns, QStringLiteral("Columns"),
+            QStringLiteral("Columns that go into the fingerprint, in this order. Empty: "
+                           "all of them.")),
+        ConfigField::of(QStringLiteral("target"), FieldKind::String,
+                        QStringLiteral("Target column"),
                         QStringLiteral("Column that receives the fingerprint."))
             .withDefault(QStringLiteral("row_hash")),
         ConfigField::of(QStringLiteral("algorithm"), FieldKind::Enum, QStringLiteral("Algorithm"),
@@ -78,15 +82,16 @@ void registerHashTransform(model::NodeTypeRegistry &registry)
             .withDefault(QStringLiteral("sha256"))
             .withOptions({QStringLiteral("md5"), QStringLiteral("sha256")}),
     };
-    t.makeTransform = [](const model::NodeConfig &config) -> std::unique_ptr<engine::TransformNode> {
+    t.makeTransform =
+        [](const model::NodeConfig &config) -> std::unique_ptr<engine::TransformNode> {
         std::vector<std::string> columns;
         for (const QString &c : config.stringList(QStringLiteral("columns")))
             columns.push_back(c.toStdString());
         const auto algorithm = config.string(QStringLiteral("algorithm")) == QLatin1String("md5")
                                    ? QCryptographicHash::Md5
                                    : QCryptographicHash::Sha256;
-        return std::make_unique<HashTransform>(std::move(columns),
-                                               config.string(QStringLiteral("target")).toStdString(), algorithm);
+        return std::make_unique<HashTransform>(
+            std::move(columns), config.string(QStringLiteral("target")).toStdString(), algorithm);
     };
     registry.registerType(std::move(t));
 }

@@ -7,7 +7,6 @@
 #include "model/node_type_registry.h"
 
 #include <QCryptographicHash>
-
 #include <string>
 #include <vector>
 
@@ -16,7 +15,8 @@ namespace weir::transforms {
 class HashTransform final : public engine::TransformNode
 {
 public:
-    HashTransform(std::vector<std::string> columns, std::string target, QCryptographicHash::Algorithm algorithm)
+    HashTransform(std::vector<std::string> columns, std::string target,
+                  QCryptographicHash::Algorithm algorithm)
         : m_columns(std::move(columns)), m_target(std::move(target)), m_algorithm(algorithm)
     {
     }
@@ -24,11 +24,11 @@ public:
     Status process(record::Batch &batch, std::vector<engine::DeadLetter> &dead) override;
 
 private:
-    std::vector<std::string> m_columns;  // empty: every column
+    std::vector<std::string> m_columns; // empty: every column
     std::string m_target;
     QCryptographicHash::Algorithm m_algorithm;
-    record::SchemaPtr m_inputSchema;   // the last input schema seen…
-    record::SchemaPtr m_outputSchema;  // …and the schema with the fingerprint column added
+    record::SchemaPtr m_inputSchema;  // the last input schema seen…
+    record::SchemaPtr m_outputSchema; // …and the schema with the fingerprint column added
     std::vector<int> m_indexes;
     int m_targetIndex = -1;
 };

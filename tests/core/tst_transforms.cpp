@@ -139,6 +139,94 @@ private slots:
         QCOMPARE(s.error().message, QStringLiteral("key column 'nope' is not in the records"));
     }
 
+    void hashAddsAFingerprint()
+    {
+        auto h = make("hash", R"({"columns": ["order_id", "amount"], "algorithm": "md5"})");
+        auto batch = ordersBatch(
+            {{"1", "10.50", "paid", "x"}, {"1", nullptr, "paid", "x"}, {"1", "", "paid", "x"}});
+        std::vector<engine::DeadLetter> dead;
+        QVERIFY(h->process(batch, dead));
+        QCOMPARE(batch.schema->columns().back(), std::string("row_hash"));
+        QCOMPARE(batch.events[0].after[4].text(), std::string("8ac453e8b73cfca32d3fcd33124353d0"));
+        QCOMPARE(batch.events[1].after[4].text(), std::string("fdcb21919ef9bc39ac4de52d0d348f30"));
+        // Missing and empty text are different fingerprints.
+        QVERIFY(batch.events[2].after[4].text() != batch.events[1].after[4].text());
+        auto sha = make("hash", R"({"target": "fp"})");
+        auto again = ordersBatch({{"1", "10.50", "paid", "x"}});
+        QVERIFY(sha->process(again, dead));
+        QCOMPARE(again.events[0].after[4].text().size(), std::size_t(64));
+    }
+
+    void filterKeepsWhatMatches()
+    {
+        auto f =
+            make("filter", R"({"expression": "CAST(amount AS REAL) > 5 AND status <> 'lost'"})");
+        auto batch = ordersBatch({{"1", "10", "paid", ""},
+                                  {"2", "1", "paid", ""},
+                                  {"3", "9", "lost", ""},
+                                  {"4", "7", "pending", ""},
+                                  {"5", nullptr, "paid", ""}});
+        std::vector<engine::DeadLetter> dead;
+        QVERIFY(f->process(batch, dead));
+        QCOMPARE(batch.size(), std::size_t(2));
+        QCOMPARE(batch.events[0].after[0].text(), std::string("1"));
+        QCOMPARE(batch.events[1].after[0].text(), std::string("4"));
+        QCOMPARE(batch.events[1].line, qint64(5));
+        QCOMPARE(batch.positions.size(), std::size_t(1));
+
+        auto typo = make("filter", R"({"expression": "amout > 5"})");
+        auto other = ordersBatch({{"1", "10", "paid", ""}});
+        const Status s = typo->process(other, dead);
+        QVERIFY(!s);
+        QCOMPARE(s.error().message, QStringLiteral("SQL: prepare: no such column: amout"));
+        auto sneaky = make("filter", R"({"expression": "1) ; DROP TABLE batch; SELECT (1"})");
+        QVERIFY(!sneaky->process(other, dead));
+    }
+
+    void mapRenamesCastsDerivesDrops()
+    {
+        auto m = make("map", "{\"rename\": {\"amount\": \"total\"},"
+                             " \"cast\": {\"total\": \"decimal\", \"order_id\": \"int\"},"
+                             " \"derive\": {\"cents\": \"CAST(round(total * 100) AS INTEGER)\","
+                             " \"status\": \"upper(status)\"}, \"drop\": [\"updated_at\"]}");
+        auto batch = ordersBatch(
+            {{"1", "10.50", "paid", "t"}, {"2", "x1", "paid", "t"}, {"3", "0.07", "new", "t"}});
+        std::vector<engine::DeadLetter> dead;
+        QVERIFY(m->process(batch, dead));
+        QCOMPARE(batch.schema->columns(),
+                 (std::vector<std::string>{"order_id", "total", "status", "cents"}));
+        QCOMPARE(batch.size(), std::size_t(2));
+        QCOMPARE(batch.events[0].after[0], Value::fromInt(1));
+        QCOMPARE(batch.events[0].after[1], Value::fromDecimalText("10.50"));
+        QCOMPARE(batch.events[0].after[2], Value::fromString("PAID"));
+        QCOMPARE(batch.events[0].after[3], Value::fromInt(1050));
+        QCOMPARE(batch.events[1].after[3], Value::fromInt(7));
+        QCOMPARE(dead.size(), std::size_t(1));
+        QCOMPARE(dead[0].error, QStringLiteral("total: 'x1' is not a decimal number"));
+    }
+
+    void sqlReplacesTheBatch()
+    {
+        auto q = make(
+            "sql",
+            R"({"query": "SELECT status, count(*) AS orders, sum(CAST(amount AS REAL)) AS total FROM batch GROUP BY status ORDER BY status"})");
+        auto batch =
+            ordersBatch({{"1", "1.5", "paid", ""}, {"2", "2", "paid", ""}, {"3", "4", "new", ""}});
+        std::vector<engine::DeadLetter> dead;
+        QVERIFY(q->process(batch, dead));
+        QCOMPARE(batch.schema->columns(), (std::vector<std::string>{"status", "orders", "total"}));
+        QCOMPARE(batch.size(), std::size_t(2));
+        QCOMPARE(batch.events[0].after[0], Value::fromString("new"));
+        QCOMPARE(batch.events[1].after[1], Value::fromInt(2));
+        QCOMPARE(batch.events[1].after[2], Value::fromDouble(3.5));
+        QCOMPARE(batch.positions.size(), std::size_t(1));
+        auto two = make("sql", R"({"query": "SELECT 1 FROM batch; DELETE FROM batch"})");
+        auto other = ordersBatch({{"1", "1", "paid", ""}});
+        const Status s = two->process(other, dead);
+        QVERIFY(!s);
+        QCOMPARE(s.error().message, QStringLiteral("SQL: only one statement is allowed"));
+    }
+
     void compareValuesOrders()
     {
         using transforms::compareValues;

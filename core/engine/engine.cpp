@@ -16,7 +16,7 @@ PositionMap toMap(const std::vector<record::SourcePosition> &positions)
 {
     PositionMap out;
     for (const auto &p : positions)
-        out[{p.sourceNode, p.stream}] = p.offset;
+        out[{p.sourceNode, p.stream}] = p;
     return out;
 }
 
@@ -27,7 +27,8 @@ bool alreadyCommitted(const PositionMap &committed, const record::Batch &batch)
         return false;
     for (const auto &p : batch.positions) {
         const auto it = committed.find({p.sourceNode, p.stream});
-        if (it == committed.end() || it->second < p.offset)
+        if (it == committed.end() || it->second.offset < p.offset ||
+            (it->second.offset == p.offset && it->second.cursor != p.cursor))
             return false;
     }
     return true;
@@ -134,22 +135,26 @@ Status Engine::openNodes(RunPlan &plan)
         // Resume each stream from the earliest position any downstream sink committed; a stream
         // some sink has never seen starts from the beginning (the others skip what they have).
         const std::vector<std::size_t> sinks = plan.sinksReachableFrom(i);
-        std::map<std::string, std::int64_t> earliest;
+        std::map<std::string, record::SourcePosition> earliest;
         std::map<std::string, std::size_t> seenBy;
         for (std::size_t s : sinks) {
-            for (const auto &[key, offset] : m_wiring->committed[s]) {
+            for (const auto &[key, position] : m_wiring->committed[s]) {
                 if (key.first != node.id.toStdString())
                     continue;
-                auto [it, inserted] = earliest.try_emplace(key.second, offset);
-                if (!inserted)
-                    it->second = std::min(it->second, offset);
+                auto [it, inserted] = earliest.try_emplace(key.second, position);
+                if (!inserted && position.offset < it->second.offset)
+                    it->second = position;
+                else if (!inserted && position.offset == it->second.offset &&
+                         position.cursor != it->second.cursor)
+                    it->second.cursor
+                        .clear(); // sinks disagree at one offset: resume from the offset itself
                 ++seenBy[key.second];
             }
         }
         std::vector<record::SourcePosition> resume;
-        for (const auto &[stream, offset] : earliest) {
+        for (const auto &[stream, position] : earliest) {
             if (seenBy[stream] == sinks.size())
-                resume.push_back(record::SourcePosition{node.id.toStdString(), stream, offset});
+                resume.push_back(position);
         }
         if (Status s = retried(node, [&] { return node.source->open(node.context, resume); }); !s)
             return s;
@@ -266,7 +271,7 @@ void Engine::runSink(PlannedNode &node, BoundedQueue<record::Batch> &input, Posi
             break;
         }
         for (const auto &p : batch->positions)
-            committed[{p.sourceNode, p.stream}] = p.offset;
+            committed[{p.sourceNode, p.stream}] = p;
         node.metrics.add(node.metrics.recordsOut, stats.written);
         node.metrics.add(node.metrics.deadLetters, stats.rejected);
         node.metrics.add(node.metrics.errors, stats.rejected);

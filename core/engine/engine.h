@@ -26,8 +26,8 @@ namespace weir::engine {
 struct RunPlan;
 struct PlannedNode;
 
-// Committed offset per (source node, stream).
-using PositionMap = std::map<std::pair<std::string, std::string>, std::int64_t>;
+// Committed position per (source node, stream).
+using PositionMap = std::map<std::pair<std::string, std::string>, record::SourcePosition>;
 
 struct EngineOptions
 {

@@ -13,11 +13,22 @@
 namespace weir::record {
 
 // A point in a source: `stream` names what is read (a file, a partition), `offset` only grows.
+// `cursor` is the source's own resume token where an offset is not enough (a watermark and a
+// key); positions with equal offsets are the same point only if their cursors are equal.
 struct SourcePosition
 {
+    SourcePosition() = default;
+    SourcePosition(std::string source, std::string streamName, std::int64_t at,
+                   std::string resume = {})
+        : sourceNode(std::move(source)), stream(std::move(streamName)), offset(at),
+          cursor(std::move(resume))
+    {
+    }
+
     std::string sourceNode;
     std::string stream;
     std::int64_t offset = 0;
+    std::string cursor;
 
     friend bool operator==(const SourcePosition &, const SourcePosition &) = default;
 };

@@ -101,7 +101,7 @@ Result<std::vector<record::SourcePosition>> ZoneSink::committedPositions()
     if (!manifest.open(QIODevice::ReadOnly))
         return makeError(ErrorCode::Io, QStringLiteral("cannot read %1").arg(manifestPath()),
                          m_context.nodeId);
-    std::map<std::pair<std::string, std::string>, std::int64_t> latest;
+    std::map<std::pair<std::string, std::string>, record::SourcePosition> latest;
     while (!manifest.atEnd()) {
         const QByteArray line = manifest.readLine().trimmed();
         // A line cut short by a crash is not a commit.
@@ -109,16 +109,20 @@ Result<std::vector<record::SourcePosition>> ZoneSink::committedPositions()
         if (entry.value(QStringLiteral("pipeline")).toString() != m_context.pipelineName ||
             entry.value(QStringLiteral("sink")).toString() != m_context.nodeId)
             continue;
+        // Entries are appended in commit order: the last one for a stream is the latest.
         for (const QJsonValue p : entry.value(QStringLiteral("positions")).toArray()) {
             const QJsonObject o = p.toObject();
-            auto &offset = latest[{o.value(QStringLiteral("source")).toString().toStdString(),
-                                   o.value(QStringLiteral("stream")).toString().toStdString()}];
-            offset = std::max<std::int64_t>(offset, o.value(QStringLiteral("offset")).toInteger());
+            record::SourcePosition position(
+                o.value(QStringLiteral("source")).toString().toStdString(),
+                o.value(QStringLiteral("stream")).toString().toStdString(),
+                o.value(QStringLiteral("offset")).toInteger(),
+                o.value(QStringLiteral("cursor")).toString().toStdString());
+            latest[{position.sourceNode, position.stream}] = std::move(position);
         }
     }
     std::vector<record::SourcePosition> out;
-    for (const auto &[key, offset] : latest)
-        out.push_back(record::SourcePosition{key.first, key.second, offset});
+    for (auto &[key, position] : latest)
+        out.push_back(std::move(position));
     return out;
 }
 
@@ -250,7 +254,8 @@ Result<engine::SinkWriteStats> ZoneSink::write(const record::Batch &batch)
         positions.append(
             QJsonObject{{QStringLiteral("source"), QString::fromStdString(p.sourceNode)},
                         {QStringLiteral("stream"), QString::fromStdString(p.stream)},
-                        {QStringLiteral("offset"), static_cast<qint64>(p.offset)}});
+                        {QStringLiteral("offset"), static_cast<qint64>(p.offset)},
+                        {QStringLiteral("cursor"), QString::fromStdString(p.cursor)}});
     const QJsonObject entry{
         {QStringLiteral("pipeline"), m_context.pipelineName},
         {QStringLiteral("sink"), m_context.nodeId},

@@ -105,18 +105,19 @@ Status SqliteSink::open(const engine::NodeContext &context)
     if (Status s = m_db.exec(pragmas); !s)
         return errorAt(s.error());
     // Positions committed in the same transaction as the data they cover.
-    if (Status s =
-            m_db.exec("CREATE TABLE IF NOT EXISTS _weir_offsets("
-                      "pipeline TEXT NOT NULL, sink TEXT NOT NULL, source TEXT NOT NULL, "
-                      "stream TEXT NOT NULL, \"offset\" INTEGER NOT NULL, updated_ms INTEGER, "
-                      "PRIMARY KEY (pipeline, sink, source, stream))");
+    if (Status s = m_db.exec(
+            "CREATE TABLE IF NOT EXISTS _weir_offsets("
+            "pipeline TEXT NOT NULL, sink TEXT NOT NULL, source TEXT NOT NULL, "
+            "stream TEXT NOT NULL, \"offset\" INTEGER NOT NULL, cursor TEXT, updated_ms INTEGER, "
+            "PRIMARY KEY (pipeline, sink, source, stream))");
         !s)
         return errorAt(s.error());
-    auto save =
-        m_db.prepare("INSERT INTO _weir_offsets(pipeline, sink, source, stream, \"offset\", "
-                     "updated_ms) VALUES (?, ?, ?, ?, ?, ?) "
-                     "ON CONFLICT(pipeline, sink, source, stream) DO UPDATE SET "
-                     "\"offset\" = excluded.\"offset\", updated_ms = excluded.updated_ms");
+    auto save = m_db.prepare(
+        "INSERT INTO _weir_offsets(pipeline, sink, source, stream, \"offset\", cursor, "
+        "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(pipeline, sink, source, stream) DO UPDATE SET "
+        "\"offset\" = excluded.\"offset\", cursor = excluded.cursor, "
+        "updated_ms = excluded.updated_ms");
     if (!save)
         return errorAt(save.error());
     m_savePosition = std::move(save.value());
@@ -125,8 +126,9 @@ Status SqliteSink::open(const engine::NodeContext &context)
 
 Result<std::vector<record::SourcePosition>> SqliteSink::committedPositions()
 {
-    auto stmt = m_db.prepare("SELECT source, stream, \"offset\" FROM _weir_offsets "
-                             "WHERE pipeline = ? AND sink = ?");
+    auto stmt =
+        m_db.prepare("SELECT source, stream, \"offset\", coalesce(cursor, '') FROM _weir_offsets "
+                     "WHERE pipeline = ? AND sink = ?");
     if (!stmt)
         return errorAt(stmt.error());
     stmt->bindText(1, m_context.pipelineName);
@@ -138,8 +140,8 @@ Result<std::vector<record::SourcePosition>> SqliteSink::committedPositions()
             return errorAt(row.error());
         if (!row.value())
             break;
-        out.push_back(
-            record::SourcePosition{stmt->columnText(0), stmt->columnText(1), stmt->columnInt(2)});
+        out.push_back(record::SourcePosition{stmt->columnText(0), stmt->columnText(1),
+                                             stmt->columnInt(2), stmt->columnText(3)});
     }
     return out;
 }
@@ -406,7 +408,8 @@ Status SqliteSink::writePositions(const record::Batch &batch)
         m_savePosition.bindText(3, std::string_view(p.sourceNode));
         m_savePosition.bindText(4, std::string_view(p.stream));
         m_savePosition.bindInt(5, p.offset);
-        m_savePosition.bindInt(6, now);
+        m_savePosition.bindText(6, std::string_view(p.cursor));
+        m_savePosition.bindInt(7, now);
         if (Status s = m_savePosition.run(); !s)
             return s;
     }

@@ -1,6 +1,6 @@
 #include "transforms/batch_query.h"
 
-#include <sqlite3.h>
+#include "connectors/sqlite/sqlite_values.h"
 
 namespace weir::transforms {
 
@@ -65,6 +65,7 @@ std::vector<std::string> BatchQuery::columnNames() const
 {
     std::vector<std::string> names;
     const int n = m_stmt.columnCount();
+    names.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
         names.push_back(m_stmt.columnName(i));
     return names;
@@ -72,18 +73,7 @@ std::vector<std::string> BatchQuery::columnNames() const
 
 record::Value BatchQuery::valueAt(const common::SqliteStatement &stmt, int column)
 {
-    switch (stmt.columnType(column)) {
-    case SQLITE_INTEGER:
-        return record::Value::fromInt(stmt.columnInt(column));
-    case SQLITE_FLOAT:
-        return record::Value::fromDouble(stmt.columnDouble(column));
-    case SQLITE_TEXT:
-        return record::Value::fromString(stmt.columnText(column));
-    case SQLITE_BLOB:
-        return record::Value::fromBytes(stmt.columnText(column));
-    default:
-        return record::Value();
-    }
+    return connectors::sqlite::columnValue(stmt, column);
 }
 
 } // namespace weir::transforms

@@ -121,6 +121,7 @@ Result<std::vector<record::SourcePosition>> ZoneSink::committedPositions()
         }
     }
     std::vector<record::SourcePosition> out;
+    out.reserve(latest.size());
     for (auto &[key, position] : latest)
         out.push_back(std::move(position));
     return out;

@@ -6,7 +6,7 @@ class NodeTypeRegistry;
 
 namespace weir::connectors::sqlite {
 
-// sqlite.sink
+// sqlite.sink, sqlite.source
 void registerSqliteConnectors(model::NodeTypeRegistry &registry);
 
 } // namespace weir::connectors::sqlite

@@ -2,6 +2,7 @@
 
 #include "cli_common.h"
 #include "common/time_format.h"
+#include "engine/dead_letter_retry.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -52,7 +53,7 @@ int dlqCommand(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("action"),
-                                 QStringLiteral("list, show ID, or purge."));
+                                 QStringLiteral("list, show ID, retry [ID...] or purge."));
     const QCommandLineOption pipeline(
         QStringLiteral("pipeline"), QStringLiteral("Only this pipeline."), QStringLiteral("name"));
     const QCommandLineOption node(QStringLiteral("node"), QStringLiteral("Only this node."),
@@ -72,11 +73,14 @@ int dlqCommand(const QStringList &args)
     int exitCode = 0;
     if (!parseCommand(
             parser, args, QStringLiteral("dlq"),
-            QStringLiteral("Dead-letter queue: records that failed, with node, error, "
-                           "attempts and the original payload.\n"
-                           "  list          newest first, filtered by --pipeline, --node, --error\n"
-                           "  show ID       one entry with its payload\n"
-                           "  purge         delete the entries matching the filters (asks first)"),
+            QStringLiteral(
+                "Dead-letter queue: records that failed, with node, error, "
+                "attempts and the original payload.\n"
+                "  list          newest first, filtered by --pipeline, --node, --error\n"
+                "  show ID       one entry with its payload\n"
+                "  retry [ID...] put entries (or all matching the filters) back into the\n"
+                "                node they failed in; those that get through leave the queue\n"
+                "  purge         delete the entries matching the filters (asks first)"),
             &exitCode))
         return exitCode;
     const QStringList positional = parser.positionalArguments();
@@ -144,6 +148,47 @@ int dlqCommand(const QStringList &args)
                                      : e.payload + QLatin1Char('\n'));
         return ExitOk;
     }
+    if (action == QLatin1String("retry")) {
+        std::vector<state::DeadLetterEntry> entries;
+        if (positional.size() > 1) {
+            for (const QString &text : positional.mid(1)) {
+                bool ok = false;
+                auto entry = store->deadLetter(text.toLongLong(&ok));
+                if (!ok || !entry) {
+                    err() << "weir-run dlq retry: no dead letter with id " << text << "\n";
+                    return ExitInvalid;
+                }
+                entries.push_back(entry.value());
+            }
+        } else {
+            auto matching = store->deadLetters(filter, 0);
+            if (!matching) {
+                err() << "weir-run dlq retry: " << matching.error().message << "\n";
+                return ExitFailed;
+            }
+            entries = std::move(matching.value());
+        }
+        if (entries.empty()) {
+            out() << "nothing to retry\n";
+            return ExitOk;
+        }
+        const engine::RetryReport report =
+            engine::retryDeadLetters(*store, entries, model::NodeTypeRegistry::builtin());
+        for (const QString &problem : report.problems)
+            err() << "weir-run dlq retry: " << problem << "\n";
+        if (parser.isSet(json)) {
+            out() << QJsonDocument(
+                         QJsonObject{{QStringLiteral("retried"), report.retried},
+                                     {QStringLiteral("landed"), report.landed},
+                                     {QStringLiteral("failed_again"), report.failedAgain}})
+                         .toJson(QJsonDocument::Compact)
+                  << "\n";
+        } else {
+            out() << "retried " << report.retried << ": " << report.landed << " went through, "
+                  << report.failedAgain << " failed again (still in the queue)\n";
+        }
+        return report.problems.isEmpty() ? ExitOk : ExitFailed;
+    }
     if (action == QLatin1String("purge")) {
         auto count = store->countDeadLetters(filter);
         if (!count) {
@@ -168,7 +213,7 @@ int dlqCommand(const QStringList &args)
         out() << "purged " << purged.value() << " dead letters\n";
         return ExitOk;
     }
-    err() << "weir-run dlq: expected list, show ID or purge (see 'weir-run dlq --help')\n";
+    err() << "weir-run dlq: expected list, show ID, retry or purge (see 'weir-run dlq --help')\n";
     return ExitInvalid;
 }
 

@@ -7,16 +7,18 @@
 
 namespace {
 
-const char *kUsage = "Usage: weir-run <command> [options]\n"
-                     "\n"
-                     "Commands:\n"
-                     "  run FILE              run a pipeline (Ctrl+C stops it cleanly)\n"
-                     "  validate FILE         check a pipeline file and print every problem\n"
-                     "  list-node-types       print the reference of every node type\n"
-                     "  dlq list|show|purge   browse and manage the dead-letter queue\n"
-                     "\n"
-                     "Exit codes: 0 done, 1 failed, 2 invalid pipeline or usage, 130 interrupted.\n"
-                     "'weir-run <command> --help' describes each command.\n";
+const char *kUsage =
+    "Usage: weir-run <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  run FILE              run a pipeline (Ctrl+C stops it cleanly)\n"
+    "  validate FILE         check a pipeline file and print every problem\n"
+    "  list-node-types       print the reference of every node type\n"
+    "  dlq list|show|retry|purge\n"
+    "                        browse the dead-letter queue, retry or purge entries\n"
+    "\n"
+    "Exit codes: 0 done, 1 failed, 2 invalid pipeline or usage, 130 interrupted.\n"
+    "'weir-run <command> --help' describes each command.\n";
 
 } // namespace
 

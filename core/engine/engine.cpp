@@ -52,7 +52,7 @@ struct Engine::Wiring
 Engine::Engine(model::Pipeline pipeline, QString pipelineFile, state::StateStore *store,
                const model::NodeTypeRegistry &registry, EngineOptions options, QObject *parent)
     : QObject(parent), m_pipeline(std::move(pipeline)), m_pipelineFile(std::move(pipelineFile)),
-      m_store(store), m_registry(registry), m_options(options)
+      m_store(store), m_registry(registry), m_options(std::move(options))
 {
     qRegisterMetaType<MetricsSnapshot>();
     qRegisterMetaType<RunOutcome>();
@@ -365,6 +365,14 @@ void Engine::coordinate()
             plan.emplace(std::move(built.value()));
         else
             fail(built.error());
+        if (plan && !m_options.injectInto.isEmpty()) {
+            if (Status s =
+                    injectBatches(*plan, m_options.injectInto, std::move(m_options.injected));
+                !s) {
+                fail(s.error());
+                plan.reset();
+            }
+        }
     }
     m_wiring = std::make_unique<Wiring>();
     if (plan) {

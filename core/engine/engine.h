@@ -35,6 +35,9 @@ struct EngineOptions
     common::RetryPolicy retry;
     int metricsIntervalMs = 1000;
     bool once = false; // watching sources finish once they have read what is there
+    // Feed these batches into this node (and run only it and what is downstream of it).
+    QString injectInto;
+    std::vector<record::Batch> injected;
 };
 
 struct MetricsSnapshot

@@ -1,6 +1,7 @@
 #include "engine/run_plan.h"
 
 #include "common/secrets.h"
+#include "engine/injected_source.h"
 
 #include <QJsonArray>
 #include <map>
@@ -35,6 +36,66 @@ QJsonValue resolved(const QJsonValue &value, QStringList &secrets, QStringList &
 }
 
 } // namespace
+
+Status injectBatches(RunPlan &plan, const QString &nodeId, std::vector<record::Batch> batches)
+{
+    std::size_t start = plan.nodes.size();
+    for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+        if (plan.nodes[i]->id == nodeId)
+            start = i;
+    }
+    if (start == plan.nodes.size())
+        return makeError(ErrorCode::NotFound,
+                         QStringLiteral("the pipeline has no node '%1' any more").arg(nodeId));
+    // Keep the node and everything downstream of it, in plan order.
+    std::vector<bool> keep(plan.nodes.size(), false);
+    std::vector<std::size_t> todo{start};
+    keep[start] = true;
+    while (!todo.empty()) {
+        const std::size_t i = todo.back();
+        todo.pop_back();
+        for (std::size_t d : plan.nodes[i]->downstream) {
+            if (!keep[d]) {
+                keep[d] = true;
+                todo.push_back(d);
+            }
+        }
+    }
+    // A feeder goes first when the node is not a source itself.
+    const bool feed = !plan.nodes[start]->source;
+    auto injected = std::make_unique<InjectedSource>(std::move(batches));
+    std::vector<std::size_t> newIndex(plan.nodes.size(), plan.nodes.size());
+    std::vector<std::unique_ptr<PlannedNode>> kept;
+    if (feed) {
+        auto feeder = std::make_unique<PlannedNode>();
+        feeder->id = QStringLiteral("dlq-retry");
+        feeder->type = plan.nodes[start]->type;
+        feeder->source = std::move(injected);
+        kept.push_back(std::move(feeder));
+    }
+    for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+        if (keep[i]) {
+            newIndex[i] = kept.size();
+            kept.push_back(std::move(plan.nodes[i]));
+        }
+    }
+    for (std::size_t k = feed ? 1 : 0; k < kept.size(); ++k) {
+        for (std::size_t &d : kept[k]->downstream)
+            d = newIndex[d];
+    }
+    if (feed)
+        kept.front()->downstream = {newIndex[start]};
+    else
+        kept[newIndex[start]]->source = std::move(injected);
+    for (auto &node : kept)
+        node->upstreamCount = 0;
+    for (auto &node : kept) {
+        for (std::size_t d : node->downstream)
+            ++kept[d]->upstreamCount;
+    }
+    plan.nodes = std::move(kept);
+    return {};
+}
 
 std::vector<std::size_t> RunPlan::sinksReachableFrom(std::size_t index) const
 {

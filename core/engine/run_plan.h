@@ -41,4 +41,8 @@ struct RunPlan
 Result<RunPlan> buildRunPlan(const model::Pipeline &pipeline,
                              const model::NodeTypeRegistry &registry, const QString &pipelineDir);
 
+// Narrows the plan to node `nodeId` and what lies downstream of it, fed with `batches`: a source
+// node hands them out instead of reading; any other node gets them from an added feeder node.
+Status injectBatches(RunPlan &plan, const QString &nodeId, std::vector<record::Batch> batches);
+
 } // namespace weir::engine

@@ -63,6 +63,20 @@ int bindFilter(common::SqliteStatement &stmt, const DeadLetterFilter &f)
     return i;
 }
 
+RunRecord readRun(const common::SqliteStatement &s)
+{
+    RunRecord r;
+    r.id = s.columnInt(0);
+    r.pipeline = s.columnQString(1);
+    r.file = s.columnQString(2);
+    r.startedMs = s.columnInt(3);
+    r.finishedMs = s.columnInt(4);
+    r.status = s.columnQString(5);
+    r.totals = RunTotals{s.columnInt(6), s.columnInt(7), s.columnInt(8), s.columnInt(9)};
+    r.message = s.columnQString(10);
+    return r;
+}
+
 DeadLetterEntry readEntry(const common::SqliteStatement &s)
 {
     DeadLetterEntry e;
@@ -197,19 +211,26 @@ Result<std::vector<RunRecord>> StateStore::runs(const QString &pipeline, int lim
             return row.error();
         if (!row.value())
             break;
-        RunRecord r;
-        r.id = stmt->columnInt(0);
-        r.pipeline = stmt->columnQString(1);
-        r.file = stmt->columnQString(2);
-        r.startedMs = stmt->columnInt(3);
-        r.finishedMs = stmt->columnInt(4);
-        r.status = stmt->columnQString(5);
-        r.totals = RunTotals{stmt->columnInt(6), stmt->columnInt(7), stmt->columnInt(8),
-                             stmt->columnInt(9)};
-        r.message = stmt->columnQString(10);
-        out.push_back(std::move(r));
+        out.push_back(readRun(*stmt));
     }
     return out;
+}
+
+Result<RunRecord> StateStore::run(qint64 id) const
+{
+    std::lock_guard lock(m_mutex);
+    auto stmt = m_db.prepare(
+        "SELECT id, pipeline, file, started_ms, finished_ms, status, records_in, records_out, "
+        "errors, dead_letters, message FROM runs WHERE id = ?");
+    if (!stmt)
+        return stmt.error();
+    stmt->bindInt(1, id);
+    auto row = stmt->step();
+    if (!row)
+        return row.error();
+    if (!row.value())
+        return makeError(ErrorCode::NotFound, QStringLiteral("no run with id %1").arg(id));
+    return readRun(*stmt);
 }
 
 Status StateStore::appendMetrics(const std::vector<MetricSample> &samples)

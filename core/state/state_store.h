@@ -87,6 +87,7 @@ public:
     Status finishRun(qint64 runId, const QString &status, const RunTotals &totals,
                      const QString &message);
     Result<std::vector<RunRecord>> runs(const QString &pipeline, int limit) const;
+    Result<RunRecord> run(qint64 id) const;
 
     Status appendMetrics(const std::vector<MetricSample> &samples);
     Result<std::vector<MetricSample>> metrics(qint64 runId, const QString &node) const;

@@ -1,6 +1,7 @@
 // weir-run as a user meets it: help on every command, exit codes, validation messages,
 // the example pipeline, idempotent reruns, and the dead-letter commands.
 
+#include "common/sqlite_db.h"
 #include "support/test_support.h"
 
 #include <QDir>
@@ -256,6 +257,72 @@ private slots:
         QCOMPARE(purge.exitCode, 0);
         QCOMPARE(purge.out, QByteArray("purged 6 dead letters\n"));
         QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), 6);
+    }
+
+    void dlqRetryPutsRecordsBack()
+    {
+        const QString example = exampleCopy();
+        const QString state = m_dir.filePath(QStringLiteral("retry-state.db"));
+        const QString db = example + QStringLiteral("/orders.db");
+        QCOMPARE(runWeir({QStringLiteral("run"), example + QStringLiteral("/orders.weir.json"),
+                          QStringLiteral("--state"), state})
+                     .exitCode,
+                 0);
+        const QStringList st{QStringLiteral("--state"), state};
+        // The bad values are still bad: every record fails again, with one more attempt.
+        const ProcessResult again =
+            runWeir(QStringList{QStringLiteral("dlq"), QStringLiteral("retry"),
+                                QStringLiteral("--node"), QStringLiteral("check")} +
+                    st);
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(again.out,
+                 QByteArray("retried 6: 0 went through, 6 failed again (still in the queue)\n"));
+        QCOMPARE(
+            queryInt(
+                state,
+                QStringLiteral(
+                    "SELECT count(*) FROM dead_letters WHERE node = 'check' AND attempts = 2")),
+            6);
+
+        // Fixed records (as the desktop app's editor would store them) go through and leave the
+        // queue: a CSV row missing its last field, and a record with an impossible timestamp.
+        const qint64 row = queryInt(
+            state, QStringLiteral("SELECT min(id) FROM dead_letters WHERE node = 'orders_csv'"));
+        const qint64 stamp = queryInt(
+            state,
+            QStringLiteral("SELECT min(id) FROM dead_letters WHERE error LIKE 'updated_at:%'"));
+        const QString orderId =
+            queryText(state, QStringLiteral("SELECT substr(payload, 1, instr(payload, ',') - 1) "
+                                            "FROM dead_letters WHERE id = %1")
+                                 .arg(row));
+        auto fix = weir::common::SqliteDb::open(state);
+        QVERIFY(fix);
+        QVERIFY(fix->exec(
+            "UPDATE dead_letters SET payload = payload || ',2030-06-01T00:00:00.000Z' WHERE id = " +
+            std::to_string(row) +
+            "; UPDATE dead_letters SET payload = replace(payload, "
+            "'2024-13-45T25:61:00.000Z', '2030-01-01T00:00:00.000Z') WHERE id = " +
+            std::to_string(stamp)));
+        const qint64 before = queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters"));
+        const ProcessResult fixed =
+            runWeir(QStringList{QStringLiteral("dlq"), QStringLiteral("retry"),
+                                QString::number(row), QString::number(stamp)} +
+                    st);
+        QCOMPARE(fixed.exitCode, 0);
+        QCOMPARE(fixed.out,
+                 QByteArray("retried 2: 2 went through, 0 failed again (still in the queue)\n"));
+        QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), before - 2);
+        QCOMPARE(queryText(db, QStringLiteral("SELECT updated_at FROM orders WHERE order_id = %1")
+                                   .arg(orderId)),
+                 QStringLiteral("2030-06-01T00:00:00.000Z"));
+        QCOMPARE(queryInt(db, QStringLiteral(
+                                  "SELECT count(*) FROM orders WHERE updated_at LIKE '2030-%'")),
+                 2);
+        QCOMPARE(runWeir(QStringList{QStringLiteral("dlq"), QStringLiteral("retry"),
+                                     QStringLiteral("999999")} +
+                         st)
+                     .exitCode,
+                 2);
     }
 
     void sigtermStopsCleanly()

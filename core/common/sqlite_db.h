@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -60,6 +61,21 @@ private:
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_stmt = nullptr;
 };
+
+// Steps through every row of `stmt`, turning each into a T with `read(stmt)`.
+template<typename T, typename Read>
+Result<std::vector<T>> collectRows(SqliteStatement &stmt, Read read)
+{
+    std::vector<T> out;
+    for (;;) {
+        auto row = stmt.step();
+        if (!row)
+            return row.error();
+        if (!row.value())
+            return out;
+        out.push_back(read(stmt));
+    }
+}
 
 class SqliteDb final
 {

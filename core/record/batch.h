@@ -45,4 +45,7 @@ struct Batch
     bool empty() const { return events.empty(); }
 };
 
+// Keeps the events whose flag is set, in their order (positions stay: they say what was read).
+void keepEvents(Batch &batch, const std::vector<bool> &keep);
+
 } // namespace weir::record

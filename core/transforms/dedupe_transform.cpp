@@ -77,15 +77,7 @@ Status DedupeTransform::process(record::Batch &batch, std::vector<engine::DeadLe
             it->second = e;
         }
     }
-    std::size_t kept = 0;
-    for (std::size_t e = 0; e < batch.size(); ++e) {
-        if (!keep[e])
-            continue;
-        if (kept != e)
-            batch.events[kept] = std::move(batch.events[e]);
-        ++kept;
-    }
-    batch.events.resize(kept);
+    record::keepEvents(batch, keep);
     return {};
 }
 

@@ -22,15 +22,7 @@ Status FilterTransform::process(record::Batch &batch, std::vector<engine::DeadLe
                                });
         !s)
         return s;
-    std::size_t kept = 0;
-    for (std::size_t e = 0; e < batch.size(); ++e) {
-        if (!m_keep[e])
-            continue;
-        if (kept != e)
-            batch.events[kept] = std::move(batch.events[e]);
-        ++kept;
-    }
-    batch.events.resize(kept);
+    record::keepEvents(batch, m_keep);
     return {};
 }
 

@@ -2,9 +2,10 @@
 
 // CsvReader: a streaming RFC 4180 reader over one file — quoted fields, doubled quotes,
 // delimiters and newlines inside quotes, CRLF or LF, a UTF-8 BOM, a last line without newline.
-// Reads 1 MiB at a time and reuses its buffers. Used by one thread.
+// Reads through a ChunkedFile and reuses its buffers. Used by one thread.
 
 #include "common/result.h"
+#include "connectors/file/chunked_file.h"
 
 #include <QString>
 #include <cstdint>
@@ -19,19 +20,17 @@ struct CsvRecordInfo
     std::int64_t endOffset = 0;   // byte offset just after it (after its newline)
     std::int64_t line = 0;        // 1-based line where it starts
     std::string error;            // set when the record is malformed (unterminated quote)
+    // Per field, whether it was enclosed in quotes: "" is an empty text, an empty unquoted
+    // field may mean a missing value.
+    std::vector<bool> quoted;
 };
 
 class CsvReader final
 {
 public:
-    CsvReader() = default;
-    CsvReader(const CsvReader &) = delete;
-    CsvReader &operator=(const CsvReader &) = delete;
-    ~CsvReader();
-
     Status open(const QString &path, char delimiter = ',', char quote = '"');
     // Continues at a record boundary found earlier; line numbers stay exact.
-    Status seek(std::int64_t offset);
+    Status seek(std::int64_t offset) { return m_file.seek(offset); }
 
     // Reads the next record into `fields` (reusing their storage); false at the end of the file.
     bool next(std::vector<std::string> &fields, std::size_t &fieldCount, CsvRecordInfo &info);
@@ -39,23 +38,13 @@ public:
     // The bytes of a record as they are in the file (for dead-letter payloads).
     std::string rawText(const CsvRecordInfo &info) const;
 
-    std::int64_t offset() const { return m_bufferOffset + static_cast<std::int64_t>(m_pos); }
-    std::int64_t fileSize() const { return m_fileSize; }
+    std::int64_t offset() const { return m_file.offset(); }
+    std::int64_t fileSize() const { return m_file.size(); }
 
 private:
-    bool fill(); // false at end of file
-    bool atEnd() { return m_pos >= m_len && !fill(); }
-
-    int m_fd = -1;
-    QString m_path;
+    ChunkedFile m_file;
     char m_delimiter = ',';
     char m_quote = '"';
-    std::vector<char> m_buffer;
-    std::size_t m_pos = 0;
-    std::size_t m_len = 0;
-    std::int64_t m_bufferOffset = 0; // file offset of m_buffer[0]
-    std::int64_t m_line = 1;
-    std::int64_t m_fileSize = 0;
 };
 
 } // namespace weir::connectors::file

@@ -133,17 +133,14 @@ Result<std::vector<record::SourcePosition>> SqliteSink::committedPositions()
         return errorAt(stmt.error());
     stmt->bindText(1, m_context.pipelineName);
     stmt->bindText(2, m_context.nodeId);
-    std::vector<record::SourcePosition> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return errorAt(row.error());
-        if (!row.value())
-            break;
-        out.push_back(record::SourcePosition{stmt->columnText(0), stmt->columnText(1),
-                                             stmt->columnInt(2), stmt->columnText(3)});
-    }
-    return out;
+    auto positions =
+        common::collectRows<record::SourcePosition>(*stmt, [](const common::SqliteStatement &s) {
+            return record::SourcePosition{s.columnText(0), s.columnText(1), s.columnInt(2),
+                                          s.columnText(3)};
+        });
+    if (!positions)
+        return errorAt(positions.error());
+    return positions;
 }
 
 Result<std::vector<std::string>> SqliteSink::existingColumns()
@@ -152,16 +149,8 @@ Result<std::vector<std::string>> SqliteSink::existingColumns()
     if (!stmt)
         return stmt.error();
     stmt->bindText(1, std::string_view(m_options.table));
-    std::vector<std::string> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!row.value())
-            break;
-        out.push_back(stmt->columnText(0));
-    }
-    return out;
+    return common::collectRows<std::string>(
+        *stmt, [](const common::SqliteStatement &s) { return s.columnText(0); });
 }
 
 Status SqliteSink::ensureTable(const record::Batch &batch)

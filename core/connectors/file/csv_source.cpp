@@ -3,6 +3,7 @@
 #include "common/time_format.h"
 
 #include <QFileInfo>
+#include <algorithm>
 
 namespace weir::connectors::file {
 
@@ -30,6 +31,45 @@ CsvOptions CsvOptions::fromConfig(const model::NodeConfig &config)
     return o;
 }
 
+Result<std::vector<std::string>> CsvSource::readColumnNames()
+{
+    std::vector<std::string> names = m_options.columns;
+    if (m_options.header) {
+        std::size_t count = 0;
+        CsvRecordInfo header;
+        if (!m_reader.next(m_fields, count, header))
+            return makeError(
+                ErrorCode::Invalid,
+                QStringLiteral("%1 is empty: expected a header line").arg(m_options.path));
+        if (!header.error.empty())
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("%1, header: %2")
+                                 .arg(m_options.path, QString::fromStdString(header.error)));
+        if (names.empty())
+            names.assign(m_fields.begin(), m_fields.begin() + static_cast<std::ptrdiff_t>(count));
+        else if (names.size() != count)
+            return makeError(
+                ErrorCode::Invalid,
+                QStringLiteral("%1: the header has %2 fields but %3 columns are configured")
+                    .arg(m_options.path)
+                    .arg(count)
+                    .arg(names.size()));
+    }
+    if (names.empty())
+        return makeError(ErrorCode::Invalid,
+                         QStringLiteral("no column names: turn on header or list the columns"));
+    // Every sink needs distinct names; saying so here beats a failed CREATE TABLE later.
+    for (std::size_t i = 1; i < names.size(); ++i) {
+        if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) !=
+            names.begin() + static_cast<std::ptrdiff_t>(i))
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("%1: column \"%2\" appears twice; list distinct "
+                                            "names under columns")
+                                 .arg(m_options.path, QString::fromStdString(names[i])));
+    }
+    return names;
+}
+
 Status CsvSource::open(const engine::NodeContext &context,
                        const std::vector<record::SourcePosition> &resumeFrom)
 {
@@ -40,36 +80,12 @@ Status CsvSource::open(const engine::NodeContext &context,
     };
     if (Status s = m_reader.open(m_options.path, m_options.delimiter, m_options.quote); !s)
         return fail(s.error());
-    const QFileInfo info(m_options.path);
-    m_stream = info.canonicalFilePath().toStdString();
-
-    std::vector<std::string> names = m_options.columns;
-    if (m_options.header) {
-        std::size_t count = 0;
-        CsvRecordInfo header;
-        if (!m_reader.next(m_fields, count, header))
-            return fail(makeError(
-                ErrorCode::Invalid,
-                QStringLiteral("%1 is empty: expected a header line").arg(m_options.path)));
-        if (!header.error.empty())
-            return fail(makeError(ErrorCode::Invalid,
-                                  QStringLiteral("%1, header: %2")
-                                      .arg(m_options.path, QString::fromStdString(header.error))));
-        if (names.empty())
-            names.assign(m_fields.begin(), m_fields.begin() + static_cast<std::ptrdiff_t>(count));
-        else if (names.size() != count)
-            return fail(makeError(
-                ErrorCode::Invalid,
-                QStringLiteral("%1: the header has %2 fields but %3 columns are configured")
-                    .arg(m_options.path)
-                    .arg(count)
-                    .arg(names.size())));
-    }
-    if (names.empty())
-        return fail(
-            makeError(ErrorCode::Invalid,
-                      QStringLiteral("no column names: turn on header or list the columns")));
-    m_schema = record::makeSchema(std::move(names));
+    m_stream = QFileInfo(m_options.path).canonicalFilePath().toStdString();
+    auto names = readColumnNames();
+    if (!names)
+        return fail(names.error());
+    m_schema = record::makeSchema(std::move(names.value()));
+    // A position at or before the end of the header means nothing was consumed yet.
     for (const record::SourcePosition &p : resumeFrom) {
         if (p.stream == m_stream && p.offset > m_reader.offset()) {
             if (Status s = m_reader.seek(p.offset); !s)
@@ -79,45 +95,54 @@ Status CsvSource::open(const engine::NodeContext &context,
     return {};
 }
 
+engine::DeadLetter CsvSource::deadLetter(const CsvRecordInfo &info, std::size_t fieldCount) const
+{
+    const QString why =
+        info.error.empty()
+            ? QStringLiteral("line %1: expected %2 fields, found %3")
+                  .arg(info.line)
+                  .arg(m_schema->size())
+                  .arg(fieldCount)
+            : QStringLiteral("line %1: %2").arg(info.line).arg(QString::fromStdString(info.error));
+    return engine::DeadLetter{m_stream, info.startOffset, info.line, why,
+                              QString::fromStdString(m_reader.rawText(info))};
+}
+
+void CsvSource::appendEvent(record::Batch &batch, const CsvRecordInfo &info)
+{
+    const std::size_t width = m_schema->size();
+    record::ChangeEvent &e = batch.events.emplace_back();
+    e.offset = info.startOffset;
+    e.line = info.line;
+    e.after.reserve(width);
+    for (std::size_t i = 0; i < width; ++i) {
+        if (m_fields[i].empty() && m_options.emptyAsNull && !info.quoted[i])
+            e.after.emplace_back();
+        else
+            e.after.push_back(record::Value::fromString(m_fields[i]));
+    }
+}
+
 Result<engine::StepStatus> CsvSource::next(record::Batch &batch,
                                            std::vector<engine::DeadLetter> &dead)
 {
     batch.schema = m_schema;
     batch.stream = m_stream;
     batch.ingestTimeMicros = common::nowMicros();
-    batch.events.reserve(static_cast<std::size_t>(m_options.batchSize));
-    const std::size_t width = m_schema->size();
+    const auto batchSize = static_cast<std::size_t>(m_options.batchSize);
+    batch.events.reserve(batchSize);
     CsvRecordInfo info;
     std::size_t count = 0;
     bool more = true;
-    while (batch.events.size() < static_cast<std::size_t>(m_options.batchSize)) {
+    while (batch.events.size() < batchSize) {
         if (!m_reader.next(m_fields, count, info)) {
             more = false;
             break;
         }
-        if (!info.error.empty() || count != width) {
-            const QString why = info.error.empty()
-                                    ? QStringLiteral("line %1: expected %2 fields, found %3")
-                                          .arg(info.line)
-                                          .arg(width)
-                                          .arg(count)
-                                    : QStringLiteral("line %1: %2")
-                                          .arg(info.line)
-                                          .arg(QString::fromStdString(info.error));
-            dead.push_back(engine::DeadLetter{m_stream, info.startOffset, info.line, why,
-                                              QString::fromStdString(m_reader.rawText(info))});
-            continue;
-        }
-        record::ChangeEvent &e = batch.events.emplace_back();
-        e.offset = info.startOffset;
-        e.line = info.line;
-        e.after.reserve(width);
-        for (std::size_t i = 0; i < width; ++i) {
-            if (m_fields[i].empty() && m_options.emptyAsNull)
-                e.after.emplace_back();
-            else
-                e.after.push_back(record::Value::fromString(m_fields[i]));
-        }
+        if (!info.error.empty() || count != m_schema->size())
+            dead.push_back(deadLetter(info, count));
+        else
+            appendEvent(batch, info);
     }
     batch.positions = {
         record::SourcePosition{m_context.nodeId.toStdString(), m_stream, m_reader.offset()}};

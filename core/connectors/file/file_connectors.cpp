@@ -55,18 +55,30 @@ std::vector<ConfigField> csvOptionFields()
     };
 }
 
+// One ASCII character that is not a line break, or "\t" for tab when `tabAllowed`.
+bool isSingleCharOption(const QString &text, bool tabAllowed)
+{
+    if (tabAllowed && text == QLatin1String("\\t"))
+        return true;
+    return text.size() == 1 && text.at(0).unicode() <= 127 && text.at(0) != QLatin1Char('\n') &&
+           text.at(0) != QLatin1Char('\r');
+}
+
 std::vector<model::FieldProblem> checkCsvConfig(const QJsonObject &config)
 {
     std::vector<model::FieldProblem> problems;
     const QString delimiter = config.value(QStringLiteral("delimiter")).toString();
-    if (delimiter != QLatin1String("\\t") &&
-        (delimiter.size() != 1 || delimiter.at(0).unicode() > 127))
-        problems.push_back({QStringLiteral("delimiter"),
-                            QStringLiteral("expected one ASCII character, or \\t for tab")});
-    const QString quote = config.value(QStringLiteral("quote")).toString();
-    if (quote.size() != 1 || quote.at(0).unicode() > 127)
+    if (!isSingleCharOption(delimiter, true))
         problems.push_back(
-            {QStringLiteral("quote"), QStringLiteral("expected one ASCII character")});
+            {QStringLiteral("delimiter"),
+             QStringLiteral("expected one ASCII character (not a line break), or \\t for tab")});
+    const QString quote = config.value(QStringLiteral("quote")).toString();
+    if (!isSingleCharOption(quote, false))
+        problems.push_back({QStringLiteral("quote"),
+                            QStringLiteral("expected one ASCII character (not a line break)")});
+    else if (quote == delimiter)
+        problems.push_back(
+            {QStringLiteral("quote"), QStringLiteral("the quote must differ from the delimiter")});
     if (!config.value(QStringLiteral("header")).toBool() &&
         config.value(QStringLiteral("columns")).toArray().isEmpty())
         problems.push_back({QStringLiteral("columns"),

@@ -19,8 +19,11 @@ Status JsonlSource::open(const engine::NodeContext &context,
     m_stream = QFileInfo(m_path).canonicalFilePath().toStdString();
     for (const record::SourcePosition &p : resumeFrom) {
         if (p.stream == m_stream && p.offset > m_reader.offset()) {
-            if (Status s = m_reader.seek(p.offset); !s)
-                return s;
+            if (Status s = m_reader.seek(p.offset); !s) {
+                Error e = s.error();
+                e.nodeId = context.nodeId;
+                return e;
+            }
         }
     }
     m_index.clear();
@@ -30,12 +33,20 @@ Status JsonlSource::open(const engine::NodeContext &context,
     return {};
 }
 
+std::size_t JsonlSource::columnOf(const std::string &key, std::size_t guess) const
+{
+    if (guess < m_columns.size() && m_columns[guess] == key)
+        return guess;
+    const auto it = m_index.find(key);
+    return it == m_index.end() ? std::string::npos : it->second;
+}
+
 bool JsonlSource::fits(const Parsed &record) const
 {
     if (m_fixedColumns)
         return true;
-    for (const auto &[key, value] : record.fields) {
-        if (!m_index.count(key))
+    for (std::size_t i = 0; i < record.fields.size(); ++i) {
+        if (columnOf(record.fields[i].first, i) == std::string::npos)
             return false;
     }
     return true;
@@ -56,10 +67,10 @@ void JsonlSource::append(record::Batch &batch, Parsed &record)
     e.offset = record.offset;
     e.line = record.line;
     e.after.resize(m_columns.size());
-    for (auto &[key, value] : record.fields) {
-        const auto it = m_index.find(key);
-        if (it != m_index.end())
-            e.after[it->second] = std::move(value);
+    for (std::size_t i = 0; i < record.fields.size(); ++i) {
+        const std::size_t column = columnOf(record.fields[i].first, i);
+        if (column != std::string::npos)
+            e.after[column] = std::move(record.fields[i].second);
     }
 }
 

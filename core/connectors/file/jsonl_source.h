@@ -22,11 +22,20 @@ public:
     {
     }
 
+    // Continues after the position of this file's stream in `resumeFrom`. Line numbers stay
+    // exact after a resume: the reader counts the newlines before that offset, one sequential
+    // pass over the part already read.
     Status open(const engine::NodeContext &context,
                 const std::vector<record::SourcePosition> &resumeFrom) override;
-    // Returns Finished with the last records once the file is exhausted.
+    // Up to batch_size records, all under one schema. Returns HaveMore while the file may hold
+    // more, and Finished from the call that reaches its end: that last batch may still carry
+    // records and always carries the end position. Without fixed columns a record with a new
+    // key ends the batch before it and opens the next one under the wider schema; the
+    // position then lies at the start of that record, otherwise just after the last line
+    // consumed (dead and blank ones included).
     Result<engine::StepStatus> next(record::Batch &batch,
                                     std::vector<engine::DeadLetter> &dead) override;
+    // bytesBehind: the file size at open minus the bytes consumed.
     engine::SourceProgress progress() const override;
 
 private:
@@ -37,6 +46,9 @@ private:
         std::vector<std::pair<std::string, record::Value>> fields;
     };
 
+    // The column of `key`, trying `guess` first (keys mostly come in column order); npos when
+    // it has none.
+    std::size_t columnOf(const std::string &key, std::size_t guess) const;
     // True when every key of the record has a column (or columns are fixed).
     bool fits(const Parsed &record) const;
     void growSchema(const Parsed &record);

@@ -59,8 +59,10 @@ std::optional<record::Batch> recordOf(const state::DeadLetterEntry &entry,
             return std::nullopt;
         }
         for (std::size_t i = 0; i < count; ++i)
-            values.push_back(cells[i].empty() ? record::Value()
-                                              : record::Value::fromString(cells[i]));
+            // As the CSV source reads it: only an unquoted empty field is a missing value.
+            values.push_back(cells[i].empty() && !(i < info.quoted.size() && info.quoted[i])
+                                 ? record::Value()
+                                 : record::Value::fromString(cells[i]));
     } else {
         why = QStringLiteral("line %1, column %2: %3")
                   .arg(entry.line)

@@ -84,6 +84,8 @@ bool ChunkedFile::fill()
     do {
         got = ::pread(m_fd, m_buffer.data(), m_buffer.size(), m_bufferOffset);
     } while (got < 0 && errno == EINTR);
+    if (got < 0)
+        m_status = ioError(m_path, "read");
     if (got <= 0)
         return false;
     m_len = static_cast<std::size_t>(got);

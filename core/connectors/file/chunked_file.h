@@ -39,6 +39,8 @@ public:
     std::int64_t size() const { return m_size; }
     // Bytes [from, to) as they are in the file.
     std::string read(std::int64_t from, std::int64_t to) const;
+    // Why reading stopped early: a read error, not the end of the file (ok otherwise).
+    const Status &status() const { return m_status; }
 
 private:
     bool fill();
@@ -51,6 +53,7 @@ private:
     std::int64_t m_bufferOffset = 0; // file offset of m_buffer[0]
     std::int64_t m_line = 1;
     std::int64_t m_size = 0;
+    Status m_status;
 };
 
 } // namespace weir::connectors::file

@@ -136,6 +136,11 @@ Result<engine::StepStatus> CsvSource::next(record::Batch &batch,
     bool more = true;
     while (batch.events.size() < batchSize) {
         if (!m_reader.next(m_fields, count, info)) {
+            if (const Status &s = m_reader.status(); !s) {
+                Error e = s.error();
+                e.nodeId = m_context.nodeId;
+                return e;
+            }
             more = false;
             break;
         }

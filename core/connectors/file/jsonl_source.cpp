@@ -90,6 +90,11 @@ Result<engine::StepStatus> JsonlSource::next(record::Batch &batch,
     JsonLineError error;
     while (batch.events.size() < static_cast<std::size_t>(m_batchSize)) {
         if (!m_reader.next(m_line, record.offset, record.line)) {
+            if (const Status &s = m_reader.status(); !s) {
+                Error e = s.error();
+                e.nodeId = m_context.nodeId;
+                return e;
+            }
             more = false;
             break;
         }

@@ -23,6 +23,8 @@ public:
 
     std::int64_t offset() const { return m_file.offset(); }
     std::int64_t fileSize() const { return m_file.size(); }
+    // A read error that ended the file early (ok when the end was the real end).
+    const Status &status() const { return m_file.status(); }
 
 private:
     ChunkedFile m_file;

@@ -404,6 +404,7 @@ void Engine::coordinate()
         for (std::size_t i = 0; i < plan->nodes.size(); ++i)
             m_wiring->workers.emplace_back([this, i] { runWorker(i); });
         // Publish a snapshot every interval until the workers are done.
+        int snapshots = 0;
         auto next = std::chrono::steady_clock::now() +
                     std::chrono::milliseconds(m_options.metricsIntervalMs);
         while (m_wiring->workersLeft.load() > 0) {
@@ -414,6 +415,9 @@ void Engine::coordinate()
             const MetricsSnapshot snap = sample(*plan);
             (void)m_store->appendMetrics(snap.nodes);
             emit metricsUpdated(snap);
+            // History older than an hour is kept per minute; folding it once a minute is enough.
+            if (++snapshots % 60 == 0)
+                (void)m_store->downsampleMetrics(common::nowMillis() - std::int64_t{3600} * 1000);
         }
         for (std::thread &t : m_wiring->workers)
             t.join();

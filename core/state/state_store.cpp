@@ -326,6 +326,44 @@ Result<std::vector<MetricSample>> StateStore::metrics(qint64 runId, const QStrin
                     common::collectRows<MetricSample>(*stmt, readSample));
 }
 
+Result<qint64> StateStore::downsampleMetrics(qint64 beforeMs)
+{
+    std::lock_guard lock(m_mutex);
+    // Whole minutes only, so a minute is never folded twice.
+    const qint64 cutoff = beforeMs - beforeMs % 60000;
+    WriteTransaction transaction(m_db);
+    if (Status s = transaction.begin(); !s)
+        return storeError(m_path, "downsampling metrics", s.error());
+    Status s = m_db.exec("CREATE TEMP TABLE IF NOT EXISTS folded AS SELECT * FROM metrics WHERE 0; "
+                         "DELETE FROM folded;");
+    auto fold =
+        s ? m_db.prepare(
+                "INSERT INTO folded(run_id, node, time_ms, records_in, records_out, errors, "
+                "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, resolution_s) "
+                "SELECT run_id, node, time_ms / 60000 * 60000, max(records_in), max(records_out), "
+                "max(errors), max(dead_letters), max(queue_depth), max(lag_ms), min(bytes_behind), "
+                "avg(commit_ms), 60 FROM metrics WHERE resolution_s = 1 AND time_ms < ?1 "
+                "GROUP BY run_id, node, time_ms / 60000")
+          : Result<common::SqliteStatement>(s.error());
+    if (!fold)
+        return storeError(m_path, "downsampling metrics", fold.error());
+    fold->bindInt(1, cutoff);
+    if (Status r = fold->run(); !r)
+        return storeError(m_path, "downsampling metrics", r.error());
+    auto remove = m_db.prepare("DELETE FROM metrics WHERE resolution_s = 1 AND time_ms < ?1");
+    if (!remove)
+        return storeError(m_path, "downsampling metrics", remove.error());
+    remove->bindInt(1, cutoff);
+    if (Status r = remove->run(); !r)
+        return storeError(m_path, "downsampling metrics", r.error());
+    const qint64 folded = m_db.changes();
+    if (Status r = m_db.exec("INSERT INTO metrics SELECT * FROM folded; DELETE FROM folded;"); !r)
+        return storeError(m_path, "downsampling metrics", r.error());
+    if (Status r = transaction.commit(); !r)
+        return storeError(m_path, "downsampling metrics", r.error());
+    return folded;
+}
+
 Status StateStore::write(const engine::NodeContext &node,
                          const std::vector<engine::DeadLetter> &letters)
 {

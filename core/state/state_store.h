@@ -91,6 +91,10 @@ public:
 
     Status appendMetrics(const std::vector<MetricSample> &samples);
     Result<std::vector<MetricSample>> metrics(qint64 runId, const QString &node) const;
+    // Folds the per-second samples taken before `beforeMs` into one sample per node and
+    // minute: counters keep their last value, lag and queue depth their worst, commit time its
+    // mean. Returns how many per-second samples were folded.
+    Result<qint64> downsampleMetrics(qint64 beforeMs);
 
     // DeadLetterWriter: durable on return. The same record (pipeline, node, stream, offset)
     // failing again bumps its attempt count and error instead of adding a second entry.

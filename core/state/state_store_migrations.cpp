@@ -31,6 +31,8 @@ const char *const kMigrations[] = {
        CREATE TABLE events(
            id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, run_id INTEGER, level TEXT NOT NULL,
            node TEXT, message TEXT NOT NULL);)",
+    // 2: metrics older than an hour are kept per minute; a row says which it is.
+    R"(ALTER TABLE metrics ADD COLUMN resolution_s INTEGER NOT NULL DEFAULT 1;)",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

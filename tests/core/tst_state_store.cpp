@@ -111,7 +111,7 @@ private slots:
         VERIFY_OK(store);
         QVERIFY(QFileInfo(file).isFile());
         QCOMPARE(store.value()->path(), file);
-        QCOMPARE(store.value()->schemaVersion(), 1);
+        QCOMPARE(store.value()->schemaVersion(), 2);
         QCOMPARE(column(file, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                               "ORDER BY name"),
                  (QStringList{QStringLiteral("dead_letters"), QStringLiteral("events"),
@@ -136,7 +136,7 @@ private slots:
         }
         auto again = state::StateStore::open(file);
         VERIFY_OK(again);
-        QCOMPARE(again.value()->schemaVersion(), 1);
+        QCOMPARE(again.value()->schemaVersion(), 2);
         auto runs = again.value()->runs(QStringLiteral("p"), 10);
         VERIFY_OK(runs);
         QCOMPARE(runs->size(), std::size_t(1));
@@ -158,13 +158,44 @@ private slots:
         QCOMPARE(store.error().code, ErrorCode::Invalid);
         QCOMPARE(store.error().message,
                  QStringLiteral("state database %1: schema version 5 is "
-                                "not one this build of Weir knows (it knows 0 to 1); was it "
+                                "not one this build of Weir knows (it knows 0 to 2); was it "
                                 "written by a newer Weir?")
                      .arg(file));
     }
 
     // The GUI and weir-run may open a fresh store at the same moment: both switch it to WAL
     // and both find it unmigrated. The race is narrow, so it is run on many fresh files.
+    void oldMetricsAreKeptPerMinute()
+    {
+        auto opened = state::StateStore::open(path("downsample.db"));
+        QVERIFY(opened);
+        auto &store = opened.value();
+        // Two hours of one node's per-second samples: a growing counter, a lag that peaks once.
+        const qint64 start = 1700000000000 - 1700000000000 % 60000;
+        std::vector<state::MetricSample> samples;
+        for (qint64 s = 0; s < 7200; ++s)
+            samples.push_back(state::MetricSample{1, QStringLiteral("read"), start + s * 1000,
+                                                  s + 1, s, 0, 0, s % 4, s == 90 ? 5000 : 10, -1,
+                                                  2.0});
+        QVERIFY(store->appendMetrics(samples));
+        auto folded = store->downsampleMetrics(start + 3600 * 1000 + 30 * 1000);
+        QVERIFY(folded);
+        QCOMPARE(folded.value(), qint64(3600)); // the first hour, in whole minutes
+        auto rows = store->metrics(1, QStringLiteral("read"));
+        QVERIFY(rows);
+        QCOMPARE(rows->size(), std::size_t(60 + 3600));
+        const state::MetricSample &minute1 = rows->at(1); // seconds 60..119
+        QCOMPARE(minute1.timeMs, start + 60 * 1000);
+        QCOMPARE(minute1.recordsIn, qint64(120)); // a counter keeps its last value
+        QCOMPARE(minute1.lagMs, qint64(5000));    // the worst lag of the minute survives
+        QCOMPARE(minute1.queueDepth, qint64(3));
+        QCOMPARE(minute1.commitMillis, 2.0);
+        QCOMPARE(rows->at(60).timeMs, start + 3600 * 1000); // per second from here on
+        // Folding again changes nothing that is already per minute.
+        QCOMPARE(store->downsampleMetrics(start + 3600 * 1000 + 30 * 1000).value(), qint64(0));
+        QCOMPARE(store->metrics(1, QStringLiteral("read"))->size(), std::size_t(3660));
+    }
+
     void concurrentOpenersMigrateOnce()
     {
         std::atomic<int> failures = 0;
@@ -179,7 +210,7 @@ private slots:
                     if (!store) {
                         qWarning("%s", qPrintable(store.error().message));
                         ++failures;
-                    } else if (store.value()->schemaVersion() != 1) {
+                    } else if (store.value()->schemaVersion() != 2) {
                         ++failures;
                     }
                 });

@@ -1,0 +1,64 @@
+#include "common/form_style.h"
+
+#include <QEvent>
+#include <QObject>
+#include <QWidget>
+
+namespace weir::ui {
+
+namespace {
+
+class WheelGuard final : public QObject
+{
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Wheel) {
+            const auto *widget = qobject_cast<QWidget *>(watched);
+            if (widget && !widget->hasFocus()) {
+                event->ignore();
+                return true;
+            }
+        }
+        return QObject::eventFilter(watched, event);
+    }
+};
+
+} // namespace
+
+bool isDarkPalette(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+QColor errorColor(const QPalette &palette)
+{
+    return isDarkPalette(palette) ? QColor(0xff, 0x7b, 0x72) : QColor(0xc4, 0x2b, 0x1c);
+}
+
+QColor mutedColor(const QPalette &palette)
+{
+    return palette.color(QPalette::PlaceholderText);
+}
+
+QFont smallFont(const QFont &font)
+{
+    QFont f = font;
+    if (f.pointSizeF() > 0)
+        f.setPointSizeF(f.pointSizeF() * 0.88);
+    else
+        f.setPixelSize(qMax(9, f.pixelSize() * 7 / 8));
+    return f;
+}
+
+void ignoreWheelUnlessFocused(QWidget *widget)
+{
+    static auto *guard = new WheelGuard(nullptr);
+    widget->setFocusPolicy(Qt::StrongFocus);
+    widget->installEventFilter(guard);
+}
+
+} // namespace weir::ui

@@ -37,7 +37,10 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QSpontaneKeyEvent>
 #include <QStyleFactory>
 #include <QTableWidget>
 #include <QTest>
@@ -45,6 +48,7 @@
 #include <QTextDocument>
 #include <QTextLayout>
 #include <QToolButton>
+#include <QWheelEvent>
 #include <memory>
 
 using namespace weir;
@@ -173,7 +177,7 @@ int rowOf(QTableWidget *table, const QString &key)
 void saveScreenshot(QWidget *widget, const QString &name)
 {
     const QString dir = QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");
-    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(QDir().mkpath(QFileInfo(dir + QLatin1Char('/') + name).absolutePath()));
     QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name));
 }
 
@@ -235,8 +239,14 @@ private slots:
     void validatorProblemsReachTheField();
     void labelEditRenamesTheNode();
     void switchingAndRemovingNodes();
+    void anUnknownTypeIsExplained();
+    void tabFollowsTheForm_data();
+    void tabFollowsTheForm();
+    void theWheelScrollsTheFormNotTheValue();
 
     void screenshots();
+    void screenshotOfEveryType_data();
+    void screenshotOfEveryType();
 };
 
 void TestInspector::initTestCase()
@@ -839,12 +849,92 @@ void TestInspector::switchingAndRemovingNodes()
     QCOMPARE(f.inspector->nodeId(), QString());
 }
 
+void TestInspector::anUnknownTypeIsExplained()
+{
+    PipelineDocument doc(model::NodeTypeRegistry::builtin());
+    model::NodeSpec node;
+    node.id = "stream";
+    node.type = "kafka.source";
+    node.config.insert("topic", "orders");
+    doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
+    InspectorWidget inspector(&doc);
+    inspector.showNode("stream");
+    QCOMPARE(inspector.nodeId(), QStringLiteral("stream"));
+    QCOMPARE(inspector.findChildren<FieldEditor *>().size(), 0);
+    QCOMPARE(inspector.findChild<QLabel *>("inspectorTitle")->text(),
+             QStringLiteral("Unknown node type"));
+    QVERIFY(inspector.findChild<QLabel *>("inspectorDescription")->text().contains("kafka.source"));
+    // The label can still be edited; the config is left alone.
+    QVERIFY(inspector.labelEdit());
+    QCOMPARE(doc.pipeline().node("stream")->config.value("topic"), QJsonValue("orders"));
+}
+
+void TestInspector::tabFollowsTheForm_data()
+{
+    QTest::addColumn<QString>("nodeId");
+    QTest::newRow("sqlite.sink") << "orders_db";
+    QTest::newRow("validate") << "check";
+    QTest::newRow("csv.source") << "orders_csv";
+}
+
+void TestInspector::tabFollowsTheForm()
+{
+    QFETCH(QString, nodeId);
+    Fixture f(nodeId);
+    const model::NodeType *type = f.doc.registry().find(f.doc.pipeline().node(nodeId)->type);
+    QStringList expected;
+    for (const ConfigField &field : type->schema.fields())
+        expected.append(field.key);
+    f.inspector->labelEdit()->setFocus();
+    QStringList visited;
+    for (int i = 0; i < 100; ++i) {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QWidget *focus = QApplication::focusWidget();
+        QVERIFY(focus);
+        if (focus == f.inspector->labelEdit())
+            break;
+        for (QWidget *w = focus; w; w = w->parentWidget()) {
+            if (auto *editor = qobject_cast<FieldEditor *>(w)) {
+                if (visited.isEmpty() || visited.constLast() != editor->field().key)
+                    visited.append(editor->field().key);
+                break;
+            }
+        }
+    }
+    QCOMPARE(visited, expected);
+}
+
+void TestInspector::theWheelScrollsTheFormNotTheValue()
+{
+    Fixture f("orders_db");
+    f.inspector->resize(420, 400);
+    QTest::qWait(10);
+    auto *rows = f.editor<NumberFieldEditor>("commit_rows");
+    auto *area = f.inspector->findChild<QScrollArea *>();
+    QVERIFY(area->verticalScrollBar()->maximum() > 0);
+    area->ensureWidgetVisible(rows);
+    const int before = area->verticalScrollBar()->value();
+    // As the window system delivers it: to the widget under the pointer, spontaneous, so
+    // that it travels up to the parents while ignored.
+    QLineEdit *target = rows->spinBox()->textField();
+    const QPointF at = target->rect().center();
+    QWheelEvent wheel(at, target->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QSpontaneKeyEvent::setSpontaneous(&wheel);
+    QApplication::instance()->notify(target, &wheel);
+    QCoreApplication::processEvents();
+    QCOMPARE(rows->spinBox()->textField()->text(), QString());
+    QVERIFY(!f.doc.pipeline().node("orders_db")->config.contains("commit_rows"));
+    QVERIFY(area->verticalScrollBar()->value() > before);
+}
+
 void TestInspector::screenshots()
 {
     {
         Fixture f("orders_db");
-        f.inspector->resize(420, 1250);
-        f.inspector->setProblems({problem("orders_db", "table", "required field is missing")});
+        f.inspector->resize(420, 950);
+        f.inspector->setProblems({problem("orders_db", "table", "required field is missing"),
+                                  problem("orders_db", "", "has no input: connect something")});
         f.doc.undoStack()->push(
             new EditConfigCommand(f.doc.model(), "orders_db", "table", undefined()));
         QTest::qWait(20);
@@ -852,7 +942,7 @@ void TestInspector::screenshots()
     }
     {
         Fixture f("check");
-        f.inspector->resize(420, 1000);
+        f.inspector->resize(420, 830);
         f.inspector->setProblems({problem(
             "check", "patterns", "column 'customer_id': invalid regular expression: missing )")});
         f.doc.undoStack()->push(new EditConfigCommand(f.doc.model(), "check", "patterns",
@@ -872,6 +962,36 @@ void TestInspector::screenshots()
         inspector.show();
         saveScreenshot(&inspector, "inspector_empty.png");
     }
+}
+
+void TestInspector::screenshotOfEveryType_data()
+{
+    formHasOneEditorPerField_data();
+}
+
+// A form per built-in type, for a person to look over (screenshots/forms/<type>.png).
+void TestInspector::screenshotOfEveryType()
+{
+    QFETCH(QString, typeId);
+    PipelineDocument doc(model::NodeTypeRegistry::builtin());
+    model::NodeSpec node;
+    node.id = "node";
+    node.label = "New node";
+    node.type = typeId;
+    doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
+    InspectorWidget inspector(&doc);
+    inspector.showNode("node");
+    inspector.resize(420, 400);
+    inspector.show();
+    QTest::qWait(10);
+    auto *area = inspector.findChild<QScrollArea *>();
+    // Tall enough to show the whole form (wrapped help lines make the height depend on width).
+    for (int i = 0; i < 3 && area->verticalScrollBar()->maximum() > 0; ++i) {
+        inspector.resize(420, inspector.height() + area->verticalScrollBar()->maximum());
+        QTest::qWait(10);
+    }
+    QCOMPARE(area->verticalScrollBar()->maximum(), 0);
+    saveScreenshot(&inspector, "forms/" + typeId + ".png");
 }
 
 QTEST_MAIN(TestInspector)

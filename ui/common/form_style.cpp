@@ -1,5 +1,7 @@
 #include "common/form_style.h"
 
+#include <QAbstractScrollArea>
+#include <QApplication>
 #include <QEvent>
 #include <QObject>
 #include <QWidget>
@@ -16,14 +18,17 @@ public:
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override
     {
-        if (event->type() == QEvent::Wheel) {
-            const auto *widget = qobject_cast<QWidget *>(watched);
-            if (widget && !widget->hasFocus()) {
-                event->ignore();
-                return true;
-            }
-        }
-        return QObject::eventFilter(watched, event);
+        if (event->type() != QEvent::Wheel)
+            return QObject::eventFilter(watched, event);
+        auto *widget = qobject_cast<QWidget *>(watched);
+        // A scroll area's wheel arrives at its viewport; the area is what holds the focus.
+        if (widget && widget->objectName() == QLatin1String("qt_scrollarea_viewport"))
+            widget = widget->parentWidget();
+        if (!widget || widget->hasFocus())
+            return QObject::eventFilter(watched, event);
+        // Ignored, the event goes on to the parents: the form scrolls.
+        event->ignore();
+        return true;
     }
 };
 
@@ -56,9 +61,11 @@ QFont smallFont(const QFont &font)
 
 void ignoreWheelUnlessFocused(QWidget *widget)
 {
-    static auto *guard = new WheelGuard(nullptr);
+    static auto *guard = new WheelGuard(qApp);
     widget->setFocusPolicy(Qt::StrongFocus);
     widget->installEventFilter(guard);
+    if (auto *area = qobject_cast<QAbstractScrollArea *>(widget))
+        area->viewport()->installEventFilter(guard);
 }
 
 } // namespace weir::ui

@@ -19,8 +19,8 @@ QColor errorColor(const QPalette &palette);
 QColor mutedColor(const QPalette &palette);
 // The widget's font, one step smaller (help lines and messages under fields).
 QFont smallFont(const QFont &font);
-// A wheel over an unfocused spin box or combo box scrolls the form instead of changing the
-// value the pointer happens to pass over.
+// A wheel over an unfocused spin box, combo box or table scrolls the form instead of changing
+// the value (or scrolling the table) the pointer happens to pass over.
 void ignoreWheelUnlessFocused(QWidget *widget);
 
 } // namespace weir::ui

@@ -133,12 +133,22 @@ void InspectorForm::addHeader(QVBoxLayout *layout, const model::NodeSpec &node,
     description->setWordWrap(true);
     layout->addWidget(description);
 
-    m_problems = new ToneLabel(ToneLabel::Tone::Error, this);
+    // Problems of the node as a whole (not connected, unknown fields), with the same icon as
+    // the validation panel's rows.
+    m_problemsBox = new QWidget(this);
+    auto *problemsLayout = new QHBoxLayout(m_problemsBox);
+    problemsLayout->setContentsMargins(0, 0, 0, 0);
+    problemsLayout->setSpacing(6);
+    auto *problemIcon = new QLabel(m_problemsBox);
+    problemIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxCritical).pixmap(16, 16));
+    m_problems = new ToneLabel(ToneLabel::Tone::Error, m_problemsBox);
     m_problems->setObjectName(QStringLiteral("nodeProblems"));
     m_problems->setWordWrap(true);
     m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_problems->hide();
-    layout->addWidget(m_problems);
+    problemsLayout->addWidget(problemIcon, 0, Qt::AlignTop);
+    problemsLayout->addWidget(m_problems, 1);
+    m_problemsBox->hide();
+    layout->addWidget(m_problemsBox);
 }
 
 void InspectorForm::addIdentityRows(const model::NodeSpec &node, QFormLayout *form)
@@ -243,7 +253,7 @@ QToolButton *InspectorForm::resetButton(const QString &key) const
 
 QString InspectorForm::headerProblems() const
 {
-    return m_problems->isHidden() ? QString() : m_problems->text();
+    return m_problemsBox->isHidden() ? QString() : m_problems->text();
 }
 
 void InspectorForm::showValue(const QString &key, const QJsonValue &value)
@@ -265,7 +275,7 @@ void InspectorForm::setProblems(const QStringList &headerProblems,
     for (const auto &[key, editor] : m_editors)
         editor->setProblem(byField.value(key));
     m_problems->setText(headerProblems.join(QLatin1Char('\n')));
-    m_problems->setVisible(!headerProblems.isEmpty());
+    m_problemsBox->setVisible(!headerProblems.isEmpty());
 }
 
 } // namespace weir::ui

@@ -58,6 +58,7 @@ private:
                      const FieldEditorContext &context, QFormLayout *form);
 
     QLineEdit *m_labelEdit = nullptr;
+    QWidget *m_problemsBox = nullptr;
     ToneLabel *m_problems = nullptr;
     std::map<QString, FieldEditor *> m_editors;
     std::map<QString, QToolButton *> m_resets;

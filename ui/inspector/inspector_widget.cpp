@@ -89,6 +89,9 @@ void InspectorWidget::showNode(const QString &nodeId)
 void InspectorWidget::rebuild()
 {
     if (m_form) {
+        // Hiding the old form commits an open cell editor: that edit belongs to a form that is
+        // going away (after a reload, the node may be another one), so it is dropped.
+        m_form->disconnect(this);
         // Not deleted at once: a rebuild can run inside a signal the old form sent.
         m_scroll->takeWidget();
         m_form->hide();

@@ -1,6 +1,7 @@
 #include "inspector/editors/mapping_field_editor.h"
 
 #include "common/form_style.h"
+#include "common/tone_label.h"
 
 #include <QBoxLayout>
 #include <QHeaderView>
@@ -51,7 +52,8 @@ private:
 
 MappingFieldEditor::MappingFieldEditor(const model::ConfigField &field, QWidget *parent)
     : FieldEditor(field, parent), m_table(new QTableWidget(0, 2, this)),
-      m_add(new QToolButton(this)), m_remove(new QToolButton(this))
+      m_add(new QToolButton(this)), m_remove(new QToolButton(this)),
+      m_emptyHint(new ToneLabel(ToneLabel::Tone::Muted, m_table->viewport()))
 {
     const QString keyHint = mappingKeyHint(field.help);
     const QString valueHint = mappingValueHint(field.help);
@@ -80,7 +82,11 @@ MappingFieldEditor::MappingFieldEditor(const model::ConfigField &field, QWidget 
     m_table->setItemDelegate(new CellDelegate(keyHint, valueHint, m_table));
     m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_table->installEventFilter(this);
+    m_table->viewport()->installEventFilter(this);
     ignoreWheelUnlessFocused(m_table);
+    m_emptyHint->setText(tr("None yet. Add a row below."));
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);
 
     m_add->setText(tr("Add"));
     m_add->setToolTip(tr("Add a row"));
@@ -159,6 +165,8 @@ void MappingFieldEditor::removeSelectedRows()
 
 bool MappingFieldEditor::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        m_emptyHint->setGeometry(m_table->viewport()->rect());
     // Cell editors get their own keys, so a Delete reaching the table means "remove rows".
     if (watched == m_table && event->type() == QEvent::KeyPress &&
         static_cast<QKeyEvent *>(event)->key() == Qt::Key_Delete) {
@@ -257,6 +265,7 @@ void MappingFieldEditor::updateHeight()
                        rows * m_table->verticalHeader()->defaultSectionSize() +
                        2 * m_table->frameWidth();
     m_table->setFixedHeight(height);
+    m_emptyHint->setVisible(m_table->rowCount() == 0);
 }
 
 } // namespace weir::ui

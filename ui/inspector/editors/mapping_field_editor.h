@@ -13,6 +13,8 @@ class QToolButton;
 
 namespace weir::ui {
 
+class ToneLabel;
+
 class MappingFieldEditor final : public FieldEditor
 {
     Q_OBJECT
@@ -43,7 +45,7 @@ private:
     QTableWidget *m_table;
     QToolButton *m_add;
     QToolButton *m_remove;
-    ValueShape m_newRowShape;
+    ToneLabel *m_emptyHint; // over the empty table, so it does not read as a text box
     QJsonValue m_value{QJsonValue::Undefined};
     bool m_updating = false;
 };

@@ -34,8 +34,7 @@ PathFieldEditor::PathFieldEditor(const model::ConfigField &field, FieldEditorCon
 {
     QString placeholder = placeholderFor(field);
     if (placeholder.isEmpty() || placeholder == tr("Required"))
-        placeholder = m_folder ? tr("Folder, relative to the pipeline file")
-                               : tr("File, relative to the pipeline file");
+        placeholder = tr("Relative to the pipeline file");
     m_edit->setPlaceholderText(placeholder);
     m_edit->setToolTip(field.help);
     m_browse->setToolTip(m_folder ? tr("Choose a folder") : tr("Choose a file"));

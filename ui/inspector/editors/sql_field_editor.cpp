@@ -1,5 +1,6 @@
 #include "inspector/editors/sql_field_editor.h"
 
+#include "common/form_style.h"
 #include "inspector/editors/sql_highlighter.h"
 
 #include <QAbstractTextDocumentLayout>
@@ -38,6 +39,7 @@ SqlFieldEditor::SqlFieldEditor(const model::ConfigField &field, QWidget *parent)
     m_edit->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_edit->setTabStopDistance(QFontMetricsF(mono).horizontalAdvance(QLatin1Char(' ')) * 4);
     m_edit->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    ignoreWheelUnlessFocused(m_edit);
     m_highlighter->setDarkBackground(hasDarkBase(m_edit));
     bodyLayout()->addWidget(m_edit);
     setFocusProxy(m_edit);

@@ -5,12 +5,15 @@
 #include "canvas/commands/add_nodes_command.h"
 #include "canvas/commands/edit_config_command.h"
 #include "document/pipeline_document.h"
+#include "inspector/editors/text_field_editor.h"
+#include "inspector/inspector_widget.h"
 #include "model/node_type_registry.h"
 #include "panels/problem_list_model.h"
 #include "panels/validation_panel.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QStyleFactory>
 #include <QTest>
@@ -61,6 +64,7 @@ private slots:
     void anUnknownNodeTypeIsReported();
     void validationFollowsChangesByItself();
     void activatingAProblemAsksForItsNode();
+    void problemsReachTheInspector();
     void screenshot();
 };
 
@@ -182,6 +186,26 @@ void TestValidationPanel::activatingAProblemAsksForItsNode()
     QTest::keyClick(f.view, Qt::Key_Return);
     QCOMPARE(activated.count(), 2);
     QCOMPARE(activated.at(1).at(0).toString(), QStringLiteral("check"));
+}
+
+// Wired as the main window wires them: an edit in the inspector is validated and marked on
+// the field that was edited.
+void TestValidationPanel::problemsReachTheInspector()
+{
+    Fixture f;
+    InspectorWidget inspector(&f.doc);
+    connect(f.panel.get(), &ValidationPanel::problemsChanged, &inspector,
+            &InspectorWidget::setProblems);
+    inspector.showNode("orders_db");
+    auto *table = qobject_cast<TextFieldEditor *>(inspector.fieldEditor("table"));
+    QVERIFY(table);
+    table->lineEdit()->selectAll();
+    QTest::keyClick(table->lineEdit(), Qt::Key_Delete);
+    QCOMPARE(table->problem(), QString());
+    QTRY_COMPARE(table->problem(), QStringLiteral("required field is missing"));
+    QTest::keyClicks(table->lineEdit(), "orders");
+    QTRY_COMPARE(table->problem(), QString());
+    QCOMPARE(f.panel->problems().size(), std::size_t(0));
 }
 
 void TestValidationPanel::screenshot()

@@ -440,6 +440,17 @@ void TestInspector::numbersStayInRange()
     QTest::keyClick(rows->spinBox(), Qt::Key_Up);
     QCOMPARE(configValue(f.doc, "orders_db", "commit_rows").toInteger(), 2);
 
+    // An out-of-range value from the file is shown as it is; passing through the field
+    // does not change it behind the user's back.
+    f.doc.undoStack()->push(
+        new EditConfigCommand(f.doc.model(), "orders_db", "commit_rows", QJsonValue(0)));
+    QCOMPARE(edit->text(), QStringLiteral("0"));
+    const int steps = f.doc.undoStack()->count();
+    rows->spinBox()->setFocus();
+    f.editor<NumberFieldEditor>("commit_interval_ms")->setFocus();
+    QCOMPARE(configValue(f.doc, "orders_db", "commit_rows"), QJsonValue(0));
+    QCOMPARE(f.doc.undoStack()->count(), steps);
+
     // Stepping an unset field starts from its default.
     auto *interval = f.editor<NumberFieldEditor>("commit_interval_ms");
     interval->spinBox()->setFocus();

@@ -44,6 +44,7 @@ NumberSpinBox::NumberSpinBox(bool integer, std::optional<double> minimum,
     l.setNumberOptions(QLocale::OmitGroupSeparator);
     setLocale(l);
     connect(lineEdit(), &QLineEdit::textEdited, this, [this] {
+        m_typed = true;
         if (const QString text = lineEdit()->text().trimmed(); text.isEmpty()) {
             m_lastNumber.reset();
             emit numberEdited(std::nullopt);
@@ -66,6 +67,7 @@ std::optional<double> NumberSpinBox::number() const
 void NumberSpinBox::setNumber(std::optional<double> number)
 {
     m_lastNumber = number;
+    m_typed = false;
     const QString text = number ? format(*number) : QString();
     if (lineEdit()->text() == text)
         return;
@@ -196,10 +198,11 @@ void NumberSpinBox::keyPressEvent(QKeyEvent *event)
 }
 
 // An unfinished entry becomes the nearest number in range ("0" in 1…100 becomes 1) or, when
-// it is no number at all ("-"), the last one.
+// it is no number at all ("-"), the last one. Only what the user typed: an out-of-range value
+// read from the file stays as it is (validation marks it) until the user changes it.
 void NumberSpinBox::settle()
 {
-    if (!hasUnfinishedInput())
+    if (!m_typed || !hasUnfinishedInput())
         return;
     const auto typed = parse(lineEdit()->text());
     const std::optional<double> settled = typed ? std::optional(bounded(*typed)) : m_lastNumber;

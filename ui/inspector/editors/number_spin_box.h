@@ -57,6 +57,7 @@ private:
     std::optional<double> m_maximum;
     std::optional<double> m_stepOrigin;
     std::optional<double> m_lastNumber; // the last number shown or reported
+    bool m_typed = false;               // the user typed since the last setNumber
 };
 
 } // namespace weir::ui

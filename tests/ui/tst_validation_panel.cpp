@@ -75,6 +75,21 @@ void TestValidationPanel::initTestCase()
 
 void TestValidationPanel::theExampleHasNoProblems()
 {
+    {
+        // Validated at once, and the result also reaches listeners connected afterwards.
+        PipelineDocument doc(model::NodeTypeRegistry::builtin());
+        QVERIFY(doc.load(examplePath()));
+        model::NodeSpec node;
+        node.id = "stream";
+        node.type = "kafka.source";
+        doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
+        ValidationPanel panel(&doc);
+        QCOMPARE(panel.problems().size(), std::size_t(1));
+        QSignalSpy changed(&panel, &ValidationPanel::problemsChanged);
+        QVERIFY(changed.wait(1000));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.at(0).at(0).value<std::vector<model::Problem>>().size(), std::size_t(1));
+    }
     Fixture f;
     QVERIFY(f.view);
     QCOMPARE(f.panel->problems().size(), std::size_t(0));

@@ -135,6 +135,9 @@ ValidationPanel::ValidationPanel(PipelineDocument *document, QWidget *parent)
     connect(document, &PipelineDocument::filePathChanged, &m_debounce, qOverload<>(&QTimer::start));
     connect(m_view, &QTreeView::clicked, this, &ValidationPanel::activate);
     revalidateNow();
+    // Once more shortly, so the first result also reaches whoever connects right after
+    // construction (problems() is right from the start).
+    m_debounce.start();
 }
 
 const std::vector<model::Problem> &ValidationPanel::problems() const

@@ -1,5 +1,6 @@
 #include "document/pipeline_model.h"
 
+#include <QRegularExpression>
 #include <algorithm>
 
 namespace weir::ui {
@@ -28,6 +29,10 @@ QString PipelineModel::uniqueNodeId(const QString &base) const
     QString stem = base.isEmpty() ? QStringLiteral("node") : base;
     if (nodeIndex(stem) < 0)
         return stem;
+    // A copy of "check_2" becomes "check_3", not "check_2_2".
+    static const QRegularExpression numbered(QStringLiteral("^(.+)_\\d+$"));
+    if (const QRegularExpressionMatch m = numbered.match(stem); m.hasMatch())
+        stem = m.captured(1);
     for (int n = 2;; ++n) {
         QString candidate = stem + QLatin1Char('_') + QString::number(n);
         if (nodeIndex(candidate) < 0)

@@ -1,0 +1,110 @@
+// weir: the designer. Opens a pipeline on the canvas; can run it at once and, for tests and
+// documentation, save a screenshot of the window and quit when the run ends.
+
+#include "main_window.h"
+#include "model/node_type_registry.h"
+#include "state/state_store.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QScreen>
+#include <QStandardPaths>
+#include <QTimer>
+#include <cstdio>
+
+using weir::gui::MainWindow;
+
+namespace {
+
+// After the window has painted its final state: grab it, then quit if asked to.
+void screenshotAndMaybeQuit(QTimer &timer, MainWindow &window, const QString &path, bool quit)
+{
+    timer.setSingleShot(true);
+    QObject::connect(&timer, &QTimer::timeout, &window, [&window, path, quit] {
+        if (!path.isEmpty()) {
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            if (!window.grab().save(path))
+                std::fprintf(stderr, "weir: cannot write screenshot %s\n", qPrintable(path));
+        }
+        if (quit)
+            window.close();
+    });
+    timer.start(400);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("weir"));
+    QApplication::setOrganizationName(QStringLiteral("weir"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Weir"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setDesktopFileName(QStringLiteral("weir"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Weir: design, run and watch data ingestion pipelines."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("Pipeline file to open (*.weir.json)."));
+    const QCommandLineOption run(QStringLiteral("run"),
+                                 QStringLiteral("Run the pipeline as soon as it is open."));
+    const QCommandLineOption state(
+        QStringLiteral("state"),
+        QStringLiteral("State database (runs, metrics, dead letters). Default: %1")
+            .arg(weir::state::StateStore::defaultPath()),
+        QStringLiteral("path"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save a PNG of the window once it is shown, or when the run ends."),
+        QStringLiteral("png"));
+    const QCommandLineOption quitAfter(
+        QStringLiteral("quit-after-run"),
+        QStringLiteral("Close the window when the run ends (with --run)."));
+    const QCommandLineOption autosave(
+        QStringLiteral("autosave-dir"),
+        QStringLiteral("Where recovery copies of unsaved edits are kept."), QStringLiteral("dir"));
+    const QCommandLineOption select(QStringLiteral("select"),
+                                    QStringLiteral("Select this node once the pipeline is open."),
+                                    QStringLiteral("node"));
+    parser.addOptions({run, state, screenshot, quitAfter, autosave, select});
+    parser.process(app);
+
+    weir::gui::MainWindowOptions options;
+    options.statePath =
+        parser.isSet(state) ? parser.value(state) : weir::state::StateStore::defaultPath();
+    options.autosaveDir = parser.isSet(autosave)
+                              ? parser.value(autosave)
+                              : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                    QStringLiteral("/autosave");
+
+    MainWindow window(weir::model::NodeTypeRegistry::builtin(), options);
+    window.show();
+    if (!parser.positionalArguments().isEmpty()) {
+        if (!window.openFile(parser.positionalArguments().constFirst()))
+            return 2;
+        if (parser.isSet(select))
+            window.selectNode(parser.value(select));
+    } else {
+        window.offerRecovery();
+    }
+
+    const QString shot = parser.value(screenshot);
+    QTimer shotTimer;
+    if (parser.isSet(run)) {
+        QObject::connect(
+            &window, &MainWindow::runFinished, &window, [&](const weir::engine::RunOutcome &) {
+                if (!shot.isEmpty() || parser.isSet(quitAfter))
+                    screenshotAndMaybeQuit(shotTimer, window, shot, parser.isSet(quitAfter));
+            });
+        QMetaObject::invokeMethod(&window, &MainWindow::startRun, Qt::QueuedConnection);
+    } else if (!shot.isEmpty()) {
+        screenshotAndMaybeQuit(shotTimer, window, shot, false);
+    }
+    return QApplication::exec();
+}

@@ -57,7 +57,7 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(path());
     // Arrow head at the input end.
-    const QPointF tip = path().pointAtPercent(1.0);
+    const QPointF tip = path().currentPosition(); // where the curve ends
     QPolygonF head;
     head << tip << tip + QPointF(-9, -5) << tip + QPointF(-9, 5);
     painter->setBrush(color);

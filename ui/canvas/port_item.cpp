@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QPainter>
 #include <QPalette>
+#include <QStyleOptionGraphicsItem>
 
 namespace weir::ui {
 
@@ -31,8 +32,10 @@ QPainterPath PortItem::shape() const
     return path;
 }
 
-void PortItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+void PortItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
+    if (option->levelOfDetailFromTransform(painter->worldTransform()) < 0.5)
+        return; // too small to aim at; the node's card is enough
     const QPalette palette = QApplication::palette();
     const QColor accent = palette.color(QPalette::Highlight);
     painter->setRenderHint(QPainter::Antialiasing);

@@ -65,7 +65,8 @@ int main(int argc, char *argv[])
         QStringLiteral("png"));
     const QCommandLineOption quitAfter(
         QStringLiteral("quit-after-run"),
-        QStringLiteral("Close the window when the run ends (with --run)."));
+        QStringLiteral("Close the window when the run ends; without --run, once the "
+                       "screenshot is saved."));
     const QCommandLineOption autosave(
         QStringLiteral("autosave-dir"),
         QStringLiteral("Where recovery copies of unsaved edits are kept."), QStringLiteral("dir"));
@@ -104,7 +105,7 @@ int main(int argc, char *argv[])
             });
         QMetaObject::invokeMethod(&window, &MainWindow::startRun, Qt::QueuedConnection);
     } else if (!shot.isEmpty()) {
-        screenshotAndMaybeQuit(shotTimer, window, shot, false);
+        screenshotAndMaybeQuit(shotTimer, window, shot, parser.isSet(quitAfter));
     }
     return QApplication::exec();
 }

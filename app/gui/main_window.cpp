@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "canvas/overview_widget.h"
 #include "canvas/pipeline_scene.h"
 #include "canvas/pipeline_view.h"
 #include "document/document_autosave.h"
@@ -97,6 +98,8 @@ void MainWindow::createDocks()
         return d;
     };
     dock(m_palette, tr("Node types"), "paletteDock", Qt::LeftDockWidgetArea);
+    dock(new ui::OverviewWidget(m_view, this), tr("Overview"), "overviewDock",
+         Qt::LeftDockWidgetArea);
     dock(m_inspector, tr("Inspector"), "inspectorDock", Qt::RightDockWidgetArea);
     QDockWidget *problemsDock =
         dock(m_problems, tr("Problems"), "problemsDock", Qt::BottomDockWidgetArea);
@@ -306,15 +309,12 @@ void MainWindow::restoreSettings()
         resize(1400, 860);
     if (!restoreState(settings.value(settingsKey("window/state")).toByteArray())) {
         // First start: most of the room for the canvas.
-        const auto docks = findChildren<QDockWidget *>();
-        for (QDockWidget *d : docks) {
-            if (d->objectName() == QLatin1String("paletteDock"))
-                resizeDocks({d}, {250}, Qt::Horizontal);
-            else if (d->objectName() == QLatin1String("inspectorDock"))
-                resizeDocks({d}, {360}, Qt::Horizontal);
-            else if (d->objectName() == QLatin1String("problemsDock"))
-                resizeDocks({d}, {210}, Qt::Vertical);
-        }
+        const auto byName = [this](const char *name) {
+            return findChild<QDockWidget *>(QLatin1String(name));
+        };
+        resizeDocks({byName("paletteDock"), byName("inspectorDock")}, {250, 360}, Qt::Horizontal);
+        resizeDocks({byName("paletteDock"), byName("overviewDock")}, {560, 150}, Qt::Vertical);
+        resizeDocks({byName("problemsDock")}, {210}, Qt::Vertical);
     }
     updateRecentMenu();
 }

@@ -5,6 +5,7 @@
 #include "canvas/commands/edit_config_command.h"
 #include "canvas/edge_item.h"
 #include "canvas/node_item.h"
+#include "canvas/overview_widget.h"
 #include "canvas/pipeline_scene.h"
 #include "canvas/pipeline_view.h"
 #include "canvas/port_item.h"
@@ -242,6 +243,27 @@ private slots:
         const model::NodeSpec *node = c->doc.pipeline().node(QStringLiteral("csv"));
         QCOMPARE(node->label, QStringLiteral("CSV file"));
         QCOMPARE(std::fmod(node->x, PipelineScene::gridSize), 0.0);
+    }
+
+    void overviewClickMovesTheCanvas()
+    {
+        auto c = open();
+        QVERIFY(c);
+        OverviewWidget overview(&c->view);
+        overview.resize(240, 160);
+        overview.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&overview));
+        c->view.zoomAt(2.0, c->view.viewport()->rect().center());
+        const QPointF target =
+            c->scene.nodeItem(QStringLiteral("orders_db"))->sceneBoundingRect().center();
+        QTest::mouseClick(overview.viewport(), Qt::LeftButton, {}, overview.mapFromScene(target));
+        const QPointF centre = c->view.visibleCentre();
+        // Within one overview pixel (the overview shows the scene at a small scale).
+        const qreal pixel = 1.0 / overview.transform().m11();
+        QVERIFY2(std::abs(centre.x() - target.x()) <= pixel &&
+                     std::abs(centre.y() - target.y()) <= pixel,
+                 qPrintable(QStringLiteral("%1,%2").arg(centre.x()).arg(centre.y())));
+        QVERIFY(overview.visibleArea().contains(target));
     }
 
     void badgesCountersAndScreenshot()

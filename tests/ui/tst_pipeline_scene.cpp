@@ -266,6 +266,30 @@ private slots:
         QVERIFY(overview.visibleArea().contains(target));
     }
 
+    void followsADarkPalette()
+    {
+        const QPalette light = QApplication::palette();
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Base, QColor(0x35, 0x35, 0x35));
+        dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+        dark.setColor(QPalette::Mid, QColor(0x70, 0x70, 0x70));
+        dark.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xd9));
+        QApplication::setPalette(dark);
+        auto c = open();
+        QVERIFY(c);
+        c->scene.setNodeRunState(QStringLiteral("check"), NodeRunState::Finished, 200, 188);
+        c->view.fitToView();
+        const QImage image = c->view.grab().toImage();
+        QApplication::setPalette(light);
+        // The canvas background is the dark window colour, not a light default.
+        QCOMPARE(image.pixelColor(2, 2).lightness() < 80, true);
+        const QDir out(QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots"));
+        QDir().mkpath(out.path());
+        QVERIFY(image.save(out.filePath(QStringLiteral("canvas_dark.png"))));
+    }
+
     void badgesCountersAndScreenshot()
     {
         auto c = open();

@@ -49,13 +49,16 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         selected || m_hovered ? palette.color(QPalette::Highlight) : palette.color(QPalette::Text);
     if (!selected && !m_hovered)
         color.setAlphaF(0.55);
-    painter->setRenderHint(QPainter::Antialiasing,
-                           option->levelOfDetailFromTransform(painter->worldTransform()) > 0.3);
+    // Far out, thousands of edges are visible at once: plain strokes, no arrow heads.
+    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    painter->setRenderHint(QPainter::Antialiasing, lod >= 0.5);
     QPen pen(color, selected ? 3 : 2);
     pen.setCosmetic(true);
     painter->setPen(pen);
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(path());
+    if (lod < 0.5)
+        return;
     // Arrow head at the input end.
     const QPointF tip = path().currentPosition(); // where the curve ends
     QPolygonF head;

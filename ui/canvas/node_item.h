@@ -57,11 +57,15 @@ protected:
 
 private:
     void updateToolTip();
+    void updateTexts(); // the elided texts the card shows, kept ready for paint
 
     QString m_id;
     QString m_label;
     QString m_typeName;
     QString m_description;
+    QString m_titleText;
+    QString m_typeText;
+    QString m_countersText;
     model::NodeCategory m_category = model::NodeCategory::Transform;
     bool m_known = false;
     std::vector<PortItem *> m_ports;

@@ -35,5 +35,6 @@ int runCommand(const QStringList &args);
 int validateCommand(const QStringList &args);
 int listNodeTypesCommand(const QStringList &args);
 int dlqCommand(const QStringList &args);
+int historyCommand(const QStringList &args);
 
 } // namespace weir::cli

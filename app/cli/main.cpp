@@ -16,6 +16,7 @@ const char *kUsage =
     "  list-node-types       print the reference of every node type\n"
     "  dlq list|show|retry|purge\n"
     "                        browse the dead-letter queue, retry or purge entries\n"
+    "  history               past runs: status, duration, records, errors, dead letters\n"
     "\n"
     "Exit codes: 0 done, 1 failed, 2 invalid pipeline or usage, 130 interrupted.\n"
     "'weir-run <command> --help' describes each command.\n";
@@ -46,6 +47,8 @@ int main(int argc, char *argv[])
         return weir::cli::listNodeTypesCommand(args);
     if (command == QLatin1String("dlq"))
         return weir::cli::dlqCommand(args);
+    if (command == QLatin1String("history"))
+        return weir::cli::historyCommand(args);
     weir::cli::err() << "weir-run: unknown command '" << command << "'\n\n" << kUsage;
     return weir::cli::ExitInvalid;
 }

@@ -163,6 +163,32 @@ private slots:
                  0);
         QCOMPARE(queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), 182);
         QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), 12);
+
+        // Both runs in the history, newest first, with what each did.
+        const ProcessResult history = runWeir({QStringLiteral("history"), QStringLiteral("--json"),
+                                               QStringLiteral("--state"), state});
+        QCOMPARE(history.exitCode, 0);
+        const QJsonArray runs = QJsonDocument::fromJson(history.out).array();
+        QCOMPARE(runs.size(), 2);
+        const QJsonObject newest = runs.at(0).toObject();
+        const QJsonObject oldest = runs.at(1).toObject();
+        QVERIFY(newest.value(QStringLiteral("id")).toInteger() >
+                oldest.value(QStringLiteral("id")).toInteger());
+        QCOMPARE(newest.value(QStringLiteral("records_in")).toInteger(), 0);
+        QCOMPARE(oldest.value(QStringLiteral("records_in")).toInteger(), 200);
+        QCOMPARE(oldest.value(QStringLiteral("records_out")).toInteger(), 182);
+        QCOMPARE(oldest.value(QStringLiteral("dead_letters")).toInteger(), 12);
+        QCOMPARE(oldest.value(QStringLiteral("status")).toString(), QStringLiteral("finished"));
+        const ProcessResult table =
+            runWeir({QStringLiteral("history"), QStringLiteral("--state"), state,
+                     QStringLiteral("--limit"), QStringLiteral("1")});
+        QCOMPARE(table.exitCode, 0);
+        QCOMPARE(table.out.count('\n'), 2); // header and the newest run
+        QVERIFY(table.out.contains("finished"));
+        const ProcessResult bad =
+            runWeir({QStringLiteral("history"), QStringLiteral("--limit"), QStringLiteral("many"),
+                     QStringLiteral("--state"), state});
+        QCOMPARE(bad.exitCode, 2);
     }
 
     void watchedFolderIntoZones()

@@ -3,6 +3,7 @@
 
 #include "engine/preview_run.h"
 #include "model/pipeline_json.h"
+#include "support/test_support.h"
 
 #include <QDir>
 #include <QFile>
@@ -24,11 +25,9 @@ private:
 private slots:
     void initTestCase()
     {
-        const QString examples =
-            qEnvironmentVariable("WEIR_SOURCE_DIR") + QStringLiteral("/resources/examples/");
         for (const char *name : {"orders.weir.json", "orders_sample.csv"})
-            QVERIFY(
-                QFile::copy(examples + QLatin1String(name), m_dir.filePath(QLatin1String(name))));
+            QVERIFY(QFile::copy(weir::test::examplePath(QLatin1String(name)),
+                                m_dir.filePath(QLatin1String(name))));
         auto parsed = model::loadPipelineFile(m_dir.filePath(QStringLiteral("orders.weir.json")));
         QVERIFY(parsed.pipeline);
         m_pipeline = *parsed.pipeline;

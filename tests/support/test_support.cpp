@@ -19,6 +19,11 @@ QString sourceDir()
     return qEnvironmentVariable("WEIR_SOURCE_DIR");
 }
 
+QString examplePath(const QString &fileName)
+{
+    return sourceDir() + QStringLiteral("/resources/examples/") + fileName;
+}
+
 QString sharedBenchDir()
 {
     return qEnvironmentVariable("WEIR_SHARED_BENCH");

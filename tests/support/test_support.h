@@ -20,6 +20,8 @@ struct ProcessResult
 
 QString weirRunPath();
 QString sourceDir();
+// A file of the example pipelines in resources/examples (the orders pipeline by default).
+QString examplePath(const QString &fileName = QStringLiteral("orders.weir.json"));
 QString sharedBenchDir();
 
 // Runs weir-run to completion (fails the test on timeout).

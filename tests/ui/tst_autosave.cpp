@@ -5,6 +5,7 @@
 #include "document/document_autosave.h"
 #include "document/pipeline_document.h"
 #include "model/node_type_registry.h"
+#include "support/test_support.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -15,15 +16,10 @@
 #include <cstring>
 
 using namespace weir;
+using weir::test::examplePath;
 using namespace weir::ui;
 
 namespace {
-
-QString examplePath()
-{
-    return qEnvironmentVariable("WEIR_SOURCE_DIR") +
-           QStringLiteral("/resources/examples/orders.weir.json");
-}
 
 // Child mode: open `pipeline`, rename a node, autosave into `folder`, then die without any
 // clean-up, the way a crash would.

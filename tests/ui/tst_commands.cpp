@@ -10,6 +10,7 @@
 #include "document/pipeline_clipboard.h"
 #include "document/pipeline_document.h"
 #include "model/node_type_registry.h"
+#include "support/test_support.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -18,15 +19,10 @@
 #include <functional>
 
 using namespace weir;
+using weir::test::examplePath;
 using namespace weir::ui;
 
 namespace {
-
-QString examplePath()
-{
-    return qEnvironmentVariable("WEIR_SOURCE_DIR") +
-           QStringLiteral("/resources/examples/orders.weir.json");
-}
 
 model::NodeSpec filterNode(const QString &id)
 {

@@ -23,6 +23,7 @@
 #include "inspector/inspector_widget.h"
 #include "model/node_type_registry.h"
 #include "model/pipeline_validator.h"
+#include "support/test_support.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -46,6 +47,7 @@
 #include <memory>
 
 using namespace weir;
+using weir::test::examplePath;
 using namespace weir::ui;
 using model::ConfigField;
 using model::FieldKind;
@@ -53,12 +55,6 @@ using model::FieldKind;
 Q_DECLARE_METATYPE(weir::model::FieldKind)
 
 namespace {
-
-QString examplePath()
-{
-    return qEnvironmentVariable("WEIR_SOURCE_DIR") +
-           QStringLiteral("/resources/examples/orders.weir.json");
-}
 
 QJsonValue undefined()
 {

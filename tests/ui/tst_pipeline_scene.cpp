@@ -11,6 +11,7 @@
 #include "canvas/port_item.h"
 #include "document/pipeline_document.h"
 #include "model/node_type_registry.h"
+#include "support/test_support.h"
 
 #include <QApplication>
 #include <QDir>
@@ -19,15 +20,10 @@
 #include <QTest>
 
 using namespace weir;
+using weir::test::examplePath;
 using namespace weir::ui;
 
 namespace {
-
-QString examplePath()
-{
-    return qEnvironmentVariable("WEIR_SOURCE_DIR") +
-           QStringLiteral("/resources/examples/orders.weir.json");
-}
 
 model::EdgeSpec edge(const QString &from, const QString &to)
 {

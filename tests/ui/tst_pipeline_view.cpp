@@ -6,6 +6,7 @@
 #include "canvas/pipeline_view.h"
 #include "document/pipeline_document.h"
 #include "model/node_type_registry.h"
+#include "support/test_support.h"
 
 #include <QApplication>
 #include <QMimeData>
@@ -43,8 +44,7 @@ private:
     std::unique_ptr<Canvas> open()
     {
         auto c = std::make_unique<Canvas>();
-        if (!c->doc.load(qEnvironmentVariable("WEIR_SOURCE_DIR") +
-                         QStringLiteral("/resources/examples/orders.weir.json")))
+        if (!c->doc.load(weir::test::examplePath()))
             return nullptr;
         c->view.resize(1000, 500);
         c->view.show();

@@ -6,6 +6,7 @@
 #include "model/node_type_registry.h"
 #include "panels/preview_panel.h"
 #include "panels/preview_table_model.h"
+#include "support/test_support.h"
 
 #include <QDir>
 #include <QFile>
@@ -25,10 +26,9 @@ private slots:
     void showsRecordsAndRefreshesOnEdit()
     {
         QTemporaryDir dir;
-        const QString examples =
-            qEnvironmentVariable("WEIR_SOURCE_DIR") + QStringLiteral("/resources/examples/");
         for (const char *name : {"orders.weir.json", "orders_sample.csv"})
-            QVERIFY(QFile::copy(examples + QLatin1String(name), dir.filePath(QLatin1String(name))));
+            QVERIFY(QFile::copy(weir::test::examplePath(QLatin1String(name)),
+                                dir.filePath(QLatin1String(name))));
         PipelineDocument doc(model::NodeTypeRegistry::builtin());
         QVERIFY(doc.load(dir.filePath(QStringLiteral("orders.weir.json"))));
 

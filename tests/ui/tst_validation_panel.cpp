@@ -10,6 +10,7 @@
 #include "model/node_type_registry.h"
 #include "panels/problem_list_model.h"
 #include "panels/validation_panel.h"
+#include "support/test_support.h"
 
 #include <QApplication>
 #include <QDir>
@@ -21,15 +22,10 @@
 #include <memory>
 
 using namespace weir;
+using weir::test::examplePath;
 using namespace weir::ui;
 
 namespace {
-
-QString examplePath()
-{
-    return qEnvironmentVariable("WEIR_SOURCE_DIR") +
-           QStringLiteral("/resources/examples/orders.weir.json");
-}
 
 struct Fixture
 {

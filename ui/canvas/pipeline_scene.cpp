@@ -21,6 +21,7 @@
 #include <QToolTip>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace weir::ui {
 
@@ -365,17 +366,14 @@ PortItem *PipelineScene::portAt(QPointF scenePos) const
 
 void PipelineScene::markCandidates(PortItem *from)
 {
+    std::optional<ConnectionCheck> check;
+    if (from)
+        check.emplace(m_document->pipeline(), m_document->registry(), from->ref(),
+                      !from->isInput());
     for (NodeItem *node : std::as_const(m_nodes)) {
-        for (PortItem *port : node->ports()) {
-            bool ok = false;
-            if (from && port->isInput() != from->isInput()) {
-                const model::PortRef a = from->isInput() ? port->ref() : from->ref();
-                const model::PortRef b = from->isInput() ? from->ref() : port->ref();
-                ok = connectionRefusal(m_document->pipeline(), m_document->registry(), a, b)
-                         .isEmpty();
-            }
-            port->setCandidate(ok);
-        }
+        for (PortItem *port : node->ports())
+            port->setCandidate(check && port->isInput() != from->isInput() &&
+                               check->refusal(port->ref()).isEmpty());
     }
 }
 

@@ -56,6 +56,17 @@ Engine::Engine(model::Pipeline pipeline, QString pipelineFile, state::StateStore
 {
     qRegisterMetaType<MetricsSnapshot>();
     qRegisterMetaType<RunOutcome>();
+    qRegisterMetaType<AlertEvent>();
+}
+
+void Engine::publishAlerts(const std::vector<AlertEvent> &events)
+{
+    for (const AlertEvent &e : events) {
+        (void)m_store->logEvent(m_runId,
+                                e.active ? QStringLiteral("alert") : QStringLiteral("info"), e.node,
+                                e.message);
+        emit alertChanged(e);
+    }
 }
 
 Engine::~Engine()
@@ -387,6 +398,7 @@ void Engine::coordinate()
                 m_wiring->inputs[i] = std::make_unique<BoundedQueue<record::Batch>>(
                     m_options.queueCapacity, n.upstreamCount);
         }
+        (void)m_store->recordRunNodes(m_runId, plan->describe());
         if (Status s = openNodes(*plan); !s)
             fail(s.error());
     }
@@ -405,6 +417,9 @@ void Engine::coordinate()
             m_wiring->workers.emplace_back([this, i] { runWorker(i); });
         // Publish a snapshot every interval until the workers are done.
         int snapshots = 0;
+        // Valid settings were checked before the run; a bad one here only switches alerts off.
+        const auto rules = model::AlertRules::fromSettings(m_pipeline.settings);
+        AlertMonitor alerts(rules ? rules.value() : model::AlertRules{});
         auto next = std::chrono::steady_clock::now() +
                     std::chrono::milliseconds(m_options.metricsIntervalMs);
         while (m_wiring->workersLeft.load() > 0) {
@@ -415,6 +430,7 @@ void Engine::coordinate()
             const MetricsSnapshot snap = sample(*plan);
             (void)m_store->appendMetrics(snap.nodes);
             emit metricsUpdated(snap);
+            publishAlerts(alerts.update(snap, common::nowMillis()));
             // History older than an hour is kept per minute; folding it once a minute is enough.
             if (++snapshots % 60 == 0)
                 (void)m_store->downsampleMetrics(common::nowMillis() - std::int64_t{3600} * 1000);
@@ -422,6 +438,7 @@ void Engine::coordinate()
         for (std::thread &t : m_wiring->workers)
             t.join();
         m_wiring->reaper.join();
+        publishAlerts(alerts.finish(common::nowMillis(), QStringLiteral("the run ended")));
     }
 
     RunOutcome outcome;
@@ -436,6 +453,7 @@ void Engine::coordinate()
         outcome.status = QStringLiteral("failed");
         outcome.message =
             common::maskSecrets(m_failure->describe(), plan ? plan->secretValues : QStringList());
+        outcome.failedNode = m_failure->nodeId;
     } else if (m_stopRequested.load()) {
         outcome.status = QStringLiteral("interrupted");
         outcome.message = QStringLiteral("stopped on request; checkpoints are consistent");

@@ -6,6 +6,7 @@
 // or the CLI main thread) and talks to it only through queued signals.
 
 #include "common/retry_policy.h"
+#include "engine/alert_monitor.h"
 #include "engine/bounded_queue.h"
 #include "model/node_type_registry.h"
 #include "model/pipeline.h"
@@ -40,18 +41,12 @@ struct EngineOptions
     std::vector<record::Batch> injected;
 };
 
-struct MetricsSnapshot
-{
-    qint64 runId = 0;
-    std::vector<state::MetricSample> nodes;
-    state::RunTotals totals;
-};
-
 struct RunOutcome
 {
     qint64 runId = 0;
-    QString status;  // finished, failed, interrupted
-    QString message; // names the node when one failed
+    QString status;     // finished, failed, interrupted
+    QString message;    // names the node when one failed
+    QString failedNode; // the node's id when one failed
     state::RunTotals totals;
 };
 
@@ -73,6 +68,8 @@ public:
 signals:
     void runStarted(qint64 runId);
     void metricsUpdated(const weir::engine::MetricsSnapshot &snapshot);
+    // An alert of the pipeline's settings.alerts fired (active) or cleared; also in the event log.
+    void alertChanged(const weir::engine::AlertEvent &event);
     void runFinished(const weir::engine::RunOutcome &outcome);
 
 private:
@@ -85,6 +82,7 @@ private:
     bool deliver(PlannedNode &node, record::Batch batch);
     bool writeDeadLetters(PlannedNode &node, const std::vector<DeadLetter> &dead);
     void fail(const Error &error);
+    void publishAlerts(const std::vector<AlertEvent> &events);
     MetricsSnapshot sample(const RunPlan &plan) const;
 
     model::Pipeline m_pipeline;
@@ -109,5 +107,4 @@ private:
 
 } // namespace weir::engine
 
-Q_DECLARE_METATYPE(weir::engine::MetricsSnapshot)
 Q_DECLARE_METATYPE(weir::engine::RunOutcome)

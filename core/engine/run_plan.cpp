@@ -167,4 +167,20 @@ Result<RunPlan> buildRunPlan(const model::Pipeline &pipeline,
     return plan;
 }
 
+std::vector<state::RunNode> RunPlan::describe() const
+{
+    std::vector<state::RunNode> out;
+    out.reserve(nodes.size());
+    for (const auto &n : nodes) {
+        const state::NodeRole role = n->source ? state::NodeRole::Source
+                                     : n->sink ? state::NodeRole::Sink
+                                               : state::NodeRole::Transform;
+        out.push_back({n->id, role, {}});
+    }
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        for (std::size_t d : nodes[i]->downstream)
+            out[d].upstream.push_back(nodes[i]->id);
+    return out;
+}
+
 } // namespace weir::engine

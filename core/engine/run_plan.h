@@ -9,6 +9,7 @@
 #include "engine/node_metrics.h"
 #include "model/node_type_registry.h"
 #include "model/pipeline.h"
+#include "state/state_store.h"
 
 #include <memory>
 #include <vector>
@@ -33,6 +34,9 @@ struct RunPlan
 {
     std::vector<std::unique_ptr<PlannedNode>> nodes;
     QStringList secretValues; // resolved secrets, masked in every message
+
+    // Each node with its role and the nodes feeding it, as the StateStore records a run.
+    std::vector<state::RunNode> describe() const;
 
     // Indexes of the sinks reachable from node `index`.
     std::vector<std::size_t> sinksReachableFrom(std::size_t index) const;

@@ -1,6 +1,7 @@
 #include "model/pipeline_validator.h"
 
 #include "common/secrets.h"
+#include "model/alert_rules.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -24,6 +25,7 @@ public:
 
     void run()
     {
+        checkSettings();
         checkNodes();
         checkEdges();
         if (m_edgesOk) {
@@ -52,6 +54,16 @@ private:
             QStringLiteral("edges"),
             QStringLiteral("%1 -> %2: %3").arg(edge.from.toString(), edge.to.toString(), message)});
         m_edgesOk = false;
+    }
+
+    void checkSettings()
+    {
+        auto rules = AlertRules::fromSettings(m_pipeline.settings);
+        if (!rules) {
+            const QString field = rules.error().message.section(QLatin1Char(':'), 0, 0);
+            const int line = m_locator ? m_locator->keyLine(QStringLiteral("settings")) : 0;
+            m_problems.push_back(Problem{m_file, line, 0, {}, field, rules.error().message});
+        }
     }
 
     void checkNodes()

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <algorithm>
 
 namespace weir::state {
 namespace {
@@ -445,6 +446,136 @@ Status StateStore::logEvent(qint64 runId, const QString &level, const QString &n
     stmt->bindText(4, node);
     stmt->bindText(5, message);
     return annotate(m_path, "logging an event", stmt->run());
+}
+
+namespace {
+
+const char *roleName(NodeRole role)
+{
+    switch (role) {
+    case NodeRole::Source:
+        return "source";
+    case NodeRole::Sink:
+        return "sink";
+    case NodeRole::Transform:
+        break;
+    }
+    return "transform";
+}
+
+NodeRole roleFromName(const QString &name)
+{
+    if (name == QLatin1String("source"))
+        return NodeRole::Source;
+    if (name == QLatin1String("sink"))
+        return NodeRole::Sink;
+    return NodeRole::Transform;
+}
+
+const char *const kSampleColumns = "run_id, node, time_ms, records_in, records_out, errors, "
+                                   "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms";
+
+} // namespace
+
+Status StateStore::recordRunNodes(qint64 runId, const std::vector<RunNode> &nodes)
+{
+    std::lock_guard lock(m_mutex);
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s)
+        return storeError(m_path, "recording a run's nodes", s.error());
+    auto stmt = m_db.prepare(
+        "INSERT OR REPLACE INTO run_nodes(run_id, node, role, upstream) VALUES (?, ?, ?, ?)");
+    if (!stmt)
+        return storeError(m_path, "recording a run's nodes", stmt.error());
+    for (const RunNode &n : nodes) {
+        stmt->reset();
+        stmt->bindInt(1, runId);
+        stmt->bindText(2, n.node);
+        stmt->bindText(3, std::string_view(roleName(n.role)));
+        stmt->bindText(4, n.upstream.join(QLatin1Char('\n')));
+        if (Status s = stmt->run(); !s)
+            return storeError(m_path, "recording a run's nodes", s.error());
+    }
+    return annotate(m_path, "recording a run's nodes", tx.commit());
+}
+
+Result<std::vector<RunNode>> StateStore::runNodes(qint64 runId) const
+{
+    std::lock_guard lock(m_mutex);
+    auto stmt =
+        m_db.prepare("SELECT node, role, upstream FROM run_nodes WHERE run_id = ? ORDER BY rowid");
+    if (!stmt)
+        return storeError(m_path, "reading a run's nodes", stmt.error());
+    stmt->bindInt(1, runId);
+    return annotate(m_path, "reading a run's nodes",
+                    common::collectRows<RunNode>(*stmt, [](const SqliteStatement &s) {
+                        return RunNode{
+                            s.columnQString(0), roleFromName(s.columnQString(1)),
+                            s.columnQString(2).split(QLatin1Char('\n'), Qt::SkipEmptyParts)};
+                    }));
+}
+
+Result<std::vector<MetricSample>> StateStore::pipelineMetrics(const QString &pipeline,
+                                                              qint64 fromMs) const
+{
+    std::lock_guard lock(m_mutex);
+    // The runs that can have samples in the window, then each one's rows by the run index.
+    auto stmt = m_db.prepare(std::string("SELECT ") + kSampleColumns +
+                             " FROM metrics WHERE run_id IN (SELECT id FROM runs WHERE pipeline = "
+                             "?1 AND (finished_ms = 0 OR finished_ms >= ?2)) AND time_ms >= ?2 "
+                             "ORDER BY run_id, node, time_ms");
+    if (!stmt)
+        return storeError(m_path, "reading metrics history", stmt.error());
+    stmt->bindText(1, pipeline);
+    stmt->bindInt(2, fromMs);
+    return annotate(m_path, "reading metrics history",
+                    common::collectRows<MetricSample>(*stmt, readSample));
+}
+
+Result<std::vector<MetricSample>> StateStore::lastMetrics(qint64 runId) const
+{
+    std::lock_guard lock(m_mutex);
+    auto stmt =
+        m_db.prepare(std::string("SELECT ") + kSampleColumns +
+                     " FROM metrics m WHERE run_id = ?1 AND time_ms = (SELECT max(time_ms) "
+                     "FROM metrics WHERE run_id = ?1 AND node = m.node) ORDER BY node, rowid");
+    if (!stmt)
+        return storeError(m_path, "reading a run's final metrics", stmt.error());
+    stmt->bindInt(1, runId);
+    auto rows = common::collectRows<MetricSample>(*stmt, readSample);
+    if (!rows)
+        return storeError(m_path, "reading a run's final metrics", rows.error());
+    // Two samples of a node in the same millisecond: keep the later row.
+    std::vector<MetricSample> last;
+    for (MetricSample &m : rows.value()) {
+        auto same = std::find_if(last.begin(), last.end(),
+                                 [&](const MetricSample &l) { return l.node == m.node; });
+        if (same != last.end())
+            *same = std::move(m);
+        else
+            last.push_back(std::move(m));
+    }
+    return last;
+}
+
+Result<std::vector<EventEntry>> StateStore::events(qint64 runId, int limit) const
+{
+    std::lock_guard lock(m_mutex);
+    auto stmt = m_db.prepare(
+        std::string("SELECT id, time_ms, coalesce(run_id, 0), level, coalesce(node, ''), message "
+                    "FROM events") +
+        (runId ? " WHERE run_id = ?2" : "") + " ORDER BY id DESC LIMIT ?1");
+    if (!stmt)
+        return storeError(m_path, "reading the event log", stmt.error());
+    stmt->bindInt(1, limit > 0 ? limit : -1);
+    if (runId)
+        stmt->bindInt(2, runId);
+    return annotate(m_path, "reading the event log",
+                    common::collectRows<EventEntry>(*stmt, [](const SqliteStatement &s) {
+                        return EventEntry{s.columnInt(0),     s.columnInt(1),
+                                          s.columnInt(2),     s.columnQString(3),
+                                          s.columnQString(4), s.columnQString(5)};
+                    }));
 }
 
 } // namespace weir::state

@@ -8,6 +8,7 @@
 #include "engine/node.h"
 
 #include <QString>
+#include <QStringList>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -47,6 +48,32 @@ struct MetricSample
     qint64 lagMs = -1;       // event-time lag, -1 when unknown
     qint64 bytesBehind = -1; // -1 when unknown
     double commitMillis = 0.0;
+};
+
+// What a node does in a run; recorded when the run starts so that history, completeness
+// and charts of past runs do not depend on the pipeline file as it is today.
+enum class NodeRole
+{
+    Source,
+    Transform,
+    Sink
+};
+
+struct RunNode
+{
+    QString node;
+    NodeRole role = NodeRole::Transform;
+    QStringList upstream; // the nodes feeding it
+};
+
+struct EventEntry
+{
+    qint64 id = 0;
+    qint64 timeMs = 0;
+    qint64 runId = 0;
+    QString level; // info, warning, error, alert
+    QString node;
+    QString message;
 };
 
 struct DeadLetterEntry
@@ -89,12 +116,20 @@ public:
     Result<std::vector<RunRecord>> runs(const QString &pipeline, int limit) const;
     Result<RunRecord> run(qint64 id) const;
 
+    Status recordRunNodes(qint64 runId, const std::vector<RunNode> &nodes);
+    Result<std::vector<RunNode>> runNodes(qint64 runId) const;
+
     Status appendMetrics(const std::vector<MetricSample> &samples);
     Result<std::vector<MetricSample>> metrics(qint64 runId, const QString &node) const;
     // Folds the per-second samples taken before `beforeMs` into one sample per node and
     // minute: counters keep their last value, lag and queue depth their worst, commit time its
     // mean. Returns how many per-second samples were folded.
     Result<qint64> downsampleMetrics(qint64 beforeMs);
+    // Every sample of the pipeline's runs taken at or after `fromMs`, ordered by run, node and
+    // time (the index order: no sort, so a 24 h window stays fast).
+    Result<std::vector<MetricSample>> pipelineMetrics(const QString &pipeline, qint64 fromMs) const;
+    // The newest sample of each node of a run: its final counters once the run has ended.
+    Result<std::vector<MetricSample>> lastMetrics(qint64 runId) const;
 
     // DeadLetterWriter: durable on return. The same record (pipeline, node, stream, offset)
     // failing again bumps its attempt count and error instead of adding a second entry.
@@ -109,6 +144,8 @@ public:
 
     Status logEvent(qint64 runId, const QString &level, const QString &node,
                     const QString &message);
+    // Newest first; runId 0 lists every run's events.
+    Result<std::vector<EventEntry>> events(qint64 runId, int limit) const;
 
 private:
     StateStore(QString path, common::SqliteDb db) : m_path(std::move(path)), m_db(std::move(db)) {}

@@ -33,6 +33,12 @@ const char *const kMigrations[] = {
            node TEXT, message TEXT NOT NULL);)",
     // 2: metrics older than an hour are kept per minute; a row says which it is.
     R"(ALTER TABLE metrics ADD COLUMN resolution_s INTEGER NOT NULL DEFAULT 1;)",
+    // 3: each run's nodes and their roles (for completeness and charts of past runs); events
+    // are read per run, newest first.
+    R"(CREATE TABLE run_nodes(
+           run_id INTEGER NOT NULL, node TEXT NOT NULL, role TEXT NOT NULL, upstream TEXT NOT NULL,
+           PRIMARY KEY(run_id, node));
+       CREATE INDEX events_by_run ON events(run_id, id);)",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -6,6 +6,8 @@
 #include "document/document_autosave.h"
 #include "document/pipeline_document.h"
 #include "inspector/inspector_widget.h"
+#include "monitor/alert_banner.h"
+#include "monitor/monitor_panel.h"
 #include "panels/palette_widget.h"
 #include "panels/preview_panel.h"
 #include "panels/validation_panel.h"
@@ -27,6 +29,7 @@
 #include <QStyle>
 #include <QToolBar>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 namespace weir::gui {
 
@@ -57,7 +60,14 @@ MainWindow::MainWindow(const model::NodeTypeRegistry &registry, MainWindowOption
     m_scene = new ui::PipelineScene(m_document, this);
     m_view = new ui::PipelineView(m_scene, this);
     m_view->setObjectName(QStringLiteral("canvas"));
-    setCentralWidget(m_view);
+    m_alertBanner = new ui::AlertBanner(this);
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    centreLayout->addWidget(m_alertBanner);
+    centreLayout->addWidget(m_view, 1);
+    setCentralWidget(centre);
     m_run = new ui::RunController(m_document, m_options.statePath, this);
     m_autosave = new ui::DocumentAutosave(m_document, m_options.autosaveDir, 30000, this);
 
@@ -106,6 +116,10 @@ void MainWindow::createDocks()
     QDockWidget *preview =
         dock(m_preview, tr("Data preview"), "previewDock", Qt::BottomDockWidgetArea);
     tabifyDockWidget(problemsDock, preview);
+    m_monitor = new ui::MonitorPanel(this);
+    QDockWidget *monitorDock =
+        dock(m_monitor, tr("Monitor"), "monitorDock", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(preview, monitorDock);
     problemsDock->raise();
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
@@ -296,10 +310,7 @@ void MainWindow::connectDocument()
     connect(m_document, &ui::PipelineDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ui::PipelineDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(m_run, &ui::RunController::runningChanged, this, &MainWindow::updateActions);
-    connect(m_run, &ui::RunController::metricsUpdated, this, &MainWindow::onMetrics);
-    connect(m_run, &ui::RunController::runFinished, this, &MainWindow::onRunFinished);
-    connect(m_run, &ui::RunController::runStarted, this,
-            [this](qint64 runId) { m_runStatus->setText(tr("Run %1 started").arg(runId)); });
+    connectRun();
 }
 
 void MainWindow::restoreSettings()
@@ -330,6 +341,7 @@ bool MainWindow::openFile(const QString &path)
     m_inspector->showNode({});
     m_problems->revalidateNow();
     m_view->fitToView();
+    updateMonitorPipeline();
     return true;
 }
 
@@ -480,83 +492,13 @@ void MainWindow::onSelectionChanged()
     m_inspector->showNode(ids.size() == 1 ? ids.first() : QString());
     // An edge previews what flows along it: the output of the node it leaves.
     const auto edges = m_scene->selectedEdges();
+    m_monitor->selectNode(ids.size() == 1 ? ids.first() : QString());
     if (ids.size() == 1)
         m_preview->showNode(ids.first());
     else if (ids.isEmpty() && edges.size() == 1)
         m_preview->showNode(edges.front().from.node);
     else
         m_preview->showNode({});
-}
-
-void MainWindow::startRun()
-{
-    if (m_run->isRunning())
-        return;
-    // The engine reads the document as it is now; it is saved first so a run never uses
-    // a file that differs from what the canvas shows.
-    if (m_document->isModified() || m_document->filePath().isEmpty()) {
-        if (!save())
-            return;
-    }
-    m_problems->revalidateNow();
-    if (!m_problems->problems().empty()) {
-        m_runStatus->setText(tr("Not run: the pipeline has %n problem(s); see Problems.", nullptr,
-                                static_cast<int>(m_problems->problems().size())));
-        return;
-    }
-    m_scene->clearRunStates();
-    m_lastCounts.clear();
-    if (Status s = m_run->start(); !s) {
-        showError(tr("Cannot run"), s.error().message);
-        return;
-    }
-    for (const model::NodeSpec &n : m_document->pipeline().nodes) {
-        m_lastCounts[n.id] = {0, 0};
-        m_scene->setNodeRunState(n.id, ui::NodeRunState::Running, 0, 0);
-    }
-    m_runStatus->setText(tr("Running…"));
-}
-
-void MainWindow::onMetrics(const engine::MetricsSnapshot &snapshot)
-{
-    for (const state::MetricSample &s : snapshot.nodes) {
-        m_lastCounts[s.node] = {s.recordsIn, s.recordsOut};
-        m_scene->setNodeRunState(s.node, ui::NodeRunState::Running, s.recordsIn, s.recordsOut);
-    }
-    const state::RunTotals &t = snapshot.totals;
-    m_runStatus->setText(tr("Running: %L1 read · %L2 written · %L3 errors · %L4 dead letters")
-                             .arg(t.recordsIn)
-                             .arg(t.recordsOut)
-                             .arg(t.errors)
-                             .arg(t.deadLetters));
-}
-
-void MainWindow::onRunFinished(const engine::RunOutcome &outcome)
-{
-    const bool failed = outcome.status == QLatin1String("failed");
-    for (const model::NodeSpec &n : m_document->pipeline().nodes) {
-        const auto counts = m_lastCounts.find(n.id);
-        if (counts == m_lastCounts.end())
-            continue; // not part of this run (added while it went on)
-        const bool culprit =
-            failed && outcome.message.contains(QLatin1Char('\'') + n.id + QLatin1Char('\''));
-        m_scene->setNodeRunState(n.id,
-                                 culprit ? ui::NodeRunState::Failed : ui::NodeRunState::Finished,
-                                 counts->second.first, counts->second.second);
-    }
-    const state::RunTotals &t = outcome.totals;
-    QString text = tr("Run %1 %2: %L3 read · %L4 written · %L5 dead letters")
-                       .arg(outcome.runId)
-                       .arg(outcome.status)
-                       .arg(t.recordsIn)
-                       .arg(t.recordsOut)
-                       .arg(t.deadLetters);
-    if (!outcome.message.isEmpty())
-        text += QStringLiteral(" — ") + outcome.message;
-    m_runStatus->setText(text);
-    emit runFinished(outcome);
-    if (m_closeAfterRun)
-        close();
 }
 
 void MainWindow::showError(const QString &title, const QString &message)

@@ -18,6 +18,7 @@
 class QAction;
 class QLabel;
 class QMenu;
+class QSystemTrayIcon;
 
 namespace weir::model {
 class NodeTypeRegistry;
@@ -25,7 +26,9 @@ class NodeTypeRegistry;
 
 namespace weir::ui {
 class DocumentAutosave;
+class AlertBanner;
 class InspectorWidget;
+class MonitorPanel;
 class PaletteWidget;
 class PipelineDocument;
 class PipelineScene;
@@ -61,6 +64,8 @@ public:
 
     ui::PipelineDocument *document() const { return m_document; }
     ui::RunController *runController() const { return m_run; }
+    ui::MonitorPanel *monitor() const { return m_monitor; }
+    ui::AlertBanner *alertBanner() const { return m_alertBanner; }
 
 signals:
     void runFinished(const weir::engine::RunOutcome &outcome);
@@ -86,8 +91,14 @@ private:
     void updateTitle();
     void updateActions();
     void onSelectionChanged();
+    // main_window_run.cpp: running and monitoring.
+    void connectRun();
+    void updateMonitorPipeline();
+    void onRunStarted(qint64 runId);
     void onMetrics(const engine::MetricsSnapshot &snapshot);
+    void onAlert(const engine::AlertEvent &event);
     void onRunFinished(const engine::RunOutcome &outcome);
+    void showLiveStates();
     void showError(const QString &title, const QString &message);
 
     const model::NodeTypeRegistry &m_registry;
@@ -100,6 +111,9 @@ private:
     ui::ValidationPanel *m_problems = nullptr;
     ui::PreviewPanel *m_preview = nullptr;
     ui::RunController *m_run = nullptr;
+    ui::MonitorPanel *m_monitor = nullptr;
+    ui::AlertBanner *m_alertBanner = nullptr;
+    QSystemTrayIcon *m_tray = nullptr; // desktop notifications, when the desktop has a tray
     ui::DocumentAutosave *m_autosave = nullptr;
     QLabel *m_runStatus = nullptr;
     QLabel *m_zoomStatus = nullptr;
@@ -127,7 +141,7 @@ private:
     QAction *m_fitAction = nullptr;
     QAction *m_layoutAction = nullptr;
     std::vector<QAction *> m_alignActions;
-    std::map<QString, std::pair<qint64, qint64>> m_lastCounts; // node -> in, out
+    bool m_running = false;
     bool m_closeAfterRun = false;
 };
 

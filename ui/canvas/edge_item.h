@@ -27,6 +27,16 @@ public:
     QPainterPath shape() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
+    QRectF boundingRect() const override;
+
+    // Live flow during a run: records/s leaving the upstream node and how full the downstream
+    // node's input queue is (0..1). The edge turns amber, then red, as the queue fills: that is
+    // backpressure. A negative rate clears it.
+    void setFlow(double recordsPerSecond, double queueFill);
+    bool hasFlow() const { return m_rate >= 0; }
+    double queueFill() const { return m_fill; }
+    static QColor fillColor(double fill);
+
     // Recomputes the curve from the ports' current scene positions.
     void updatePath();
     // The curve between two points, shared with the edge being drawn.
@@ -41,6 +51,9 @@ private:
     PortItem *m_from;
     PortItem *m_to;
     bool m_hovered = false;
+    double m_rate = -1.0;
+    double m_fill = 0.0;
+    QString m_flowText;
 };
 
 } // namespace weir::ui

@@ -28,6 +28,10 @@ QColor stateColor(NodeRunState state, const QPalette &palette)
     switch (state) {
     case NodeRunState::Running:
         return {0x2b, 0x83, 0xc6};
+    case NodeRunState::Lagging:
+        return {0xc7, 0x7c, 0x02};
+    case NodeRunState::Erroring:
+        return {0xd9, 0x5d, 0x1e};
     case NodeRunState::Finished:
         return {0x2e, 0x9e, 0x6b};
     case NodeRunState::Failed:
@@ -194,8 +198,10 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     painter->drawText(QRectF(kTextLeft, 8 + f.titleHeight, kTextWidth, f.smallHeight),
                       Qt::AlignLeft | Qt::AlignVCenter, m_typeText);
     if (m_runState != NodeRunState::Idle) {
-        painter->setPen(m_runState == NodeRunState::Failed ? stateColor(m_runState, palette)
-                                                           : palette.color(QPalette::Text));
+        const bool alarming = m_runState == NodeRunState::Failed ||
+                              m_runState == NodeRunState::Lagging ||
+                              m_runState == NodeRunState::Erroring;
+        painter->setPen(alarming ? stateColor(m_runState, palette) : palette.color(QPalette::Text));
         painter->drawText(
             QRectF(kStrip + 10, height - f.smallHeight - 8, width - kStrip - 20, f.smallHeight),
             Qt::AlignLeft | Qt::AlignVCenter, m_countersText);
@@ -210,6 +216,12 @@ QString NodeItem::countersText() const
         return {};
     case NodeRunState::Failed:
         return QApplication::translate("weir::ui", "failed · in %1 · out %2")
+            .arg(locale.toString(m_in), locale.toString(m_out));
+    case NodeRunState::Lagging:
+        return QApplication::translate("weir::ui", "lagging · in %1 · out %2")
+            .arg(locale.toString(m_in), locale.toString(m_out));
+    case NodeRunState::Erroring:
+        return QApplication::translate("weir::ui", "errors · in %1 · out %2")
             .arg(locale.toString(m_in), locale.toString(m_out));
     case NodeRunState::Running:
     case NodeRunState::Finished:

@@ -7,7 +7,9 @@ namespace weir::ui {
 enum class NodeRunState
 {
     Idle,
-    Running,
+    Running,  // healthy
+    Lagging,  // running, behind its lag threshold
+    Erroring, // running, with new errors or dead letters
     Finished,
     Failed
 };

@@ -353,6 +353,24 @@ void PipelineScene::clearRunStates()
 {
     for (NodeItem *item : std::as_const(m_nodes))
         item->setRunState(NodeRunState::Idle, 0, 0);
+    for (const auto &[key, edge] : m_edges)
+        edge->setFlow(-1, 0);
+}
+
+EdgeItem *PipelineScene::edgeItem(const QString &from, const QString &to) const
+{
+    for (const auto &[key, edge] : m_edges)
+        if (edge->edge().from.node == from && edge->edge().to.node == to)
+            return edge;
+    return nullptr;
+}
+
+void PipelineScene::setEdgeFlow(const QString &from, const QString &to, double recordsPerSecond,
+                                double queueFill)
+{
+    for (const auto &[key, edge] : m_edges)
+        if (edge->edge().from.node == from && edge->edge().to.node == to)
+            edge->setFlow(recordsPerSecond, queueFill);
 }
 
 PortItem *PipelineScene::portAt(QPointF scenePos) const

@@ -58,6 +58,10 @@ public:
     void setNodeRunState(const QString &id, NodeRunState state, qint64 recordsIn,
                          qint64 recordsOut);
     void clearRunStates();
+    // Live flow on the edge from node `from` to node `to` (see EdgeItem::setFlow).
+    void setEdgeFlow(const QString &from, const QString &to, double recordsPerSecond,
+                     double queueFill);
+    EdgeItem *edgeItem(const QString &from, const QString &to) const;
 
 signals:
     void connectionRefused(const QString &reason);

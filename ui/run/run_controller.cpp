@@ -21,7 +21,7 @@ RunController::~RunController()
     m_engine = nullptr;
 }
 
-Status RunController::openStore()
+Status RunController::ensureStore()
 {
     if (m_store)
         return {};
@@ -51,15 +51,17 @@ Status RunController::start(bool once)
             lines << p.toString();
         return makeError(ErrorCode::Invalid, lines.join(QLatin1Char('\n')));
     }
-    if (Status s = openStore(); !s)
+    if (Status s = ensureStore(); !s)
         return s;
 
     engine::EngineOptions options;
     options.once = once;
+    m_queueCapacity = options.queueCapacity;
     m_engine = new engine::Engine(pipeline, m_document->filePath(), m_store.get(),
                                   m_document->registry(), options, this);
     connect(m_engine, &engine::Engine::runStarted, this, &RunController::runStarted);
     connect(m_engine, &engine::Engine::metricsUpdated, this, &RunController::metricsUpdated);
+    connect(m_engine, &engine::Engine::alertChanged, this, &RunController::alertChanged);
     connect(m_engine, &engine::Engine::runFinished, this, &RunController::onFinished);
     m_engine->start();
     emit runningChanged(true);

@@ -33,6 +33,10 @@ public:
     QString statePath() const { return m_statePath; }
     // Opened on first use; null until then or when it cannot be opened.
     state::StateStore *stateStore() const { return m_store.get(); }
+    // Opens the state database now (the monitor reads history before any run).
+    Status ensureStore();
+    // Batches per edge of the current or last run, for queue fill.
+    std::size_t queueCapacity() const { return m_queueCapacity; }
 
     // Nothing starts when the pipeline has problems (they are in the error, one per line),
     // when it was never saved (relative paths need a folder), or the state cannot be opened.
@@ -44,16 +48,17 @@ signals:
     void runningChanged(bool running);
     void runStarted(qint64 runId);
     void metricsUpdated(const weir::engine::MetricsSnapshot &snapshot);
+    void alertChanged(const weir::engine::AlertEvent &event);
     void runFinished(const weir::engine::RunOutcome &outcome);
 
 private:
-    Status openStore();
     void onFinished(const engine::RunOutcome &outcome);
 
     PipelineDocument *m_document;
     QString m_statePath;
     std::unique_ptr<state::StateStore> m_store;
     engine::Engine *m_engine = nullptr;
+    std::size_t m_queueCapacity = engine::EngineOptions().queueCapacity;
 };
 
 } // namespace weir::ui

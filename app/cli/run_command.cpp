@@ -2,6 +2,7 @@
 
 #include "cli_common.h"
 #include "engine/engine.h"
+#include "metrics_endpoint.h"
 #include "model/pipeline_validator.h"
 
 #include <QCoreApplication>
@@ -11,6 +12,7 @@
 #include <QTimer>
 #include <atomic>
 #include <csignal>
+#include <optional>
 #include <unistd.h>
 
 namespace weir::cli {
@@ -73,6 +75,16 @@ private:
     qint64 m_lastIn = 0;
 };
 
+// The port of --metrics-port: 0..65535.
+std::optional<quint16> parsePort(const QString &text)
+{
+    bool ok = false;
+    const uint port = text.toUInt(&ok);
+    if (!ok || port > 65535)
+        return std::nullopt;
+    return static_cast<quint16>(port);
+}
+
 } // namespace
 
 int runCommand(const QStringList &args)
@@ -86,20 +98,38 @@ int runCommand(const QStringList &args)
     const QCommandLineOption json(
         QStringLiteral("json"),
         QStringLiteral("Print metrics and the outcome as JSON lines on stdout."));
+    const QCommandLineOption metricsPort(
+        QStringLiteral("metrics-port"),
+        QStringLiteral("Serve Prometheus metrics on http://127.0.0.1:<port>/metrics while the run "
+                       "lasts (loopback only; 0 picks a free port). The URL is printed on "
+                       "stderr as 'metrics: URL'."),
+        QStringLiteral("port"));
     parser.addOption(once);
     parser.addOption(json);
+    parser.addOption(metricsPort);
     parser.addOption(stateOption());
     int exitCode = 0;
     if (!parseCommand(
             parser, args, QStringLiteral("run"),
-            QStringLiteral("Runs a pipeline until its sources are done or it is stopped "
-                           "(SIGINT/SIGTERM stop it cleanly with consistent checkpoints).\n"
-                           "Exit codes: 0 done, 1 failed, 2 invalid pipeline, 130 interrupted."),
+            QStringLiteral(
+                "Runs a pipeline until its sources are done or it is stopped "
+                "(SIGINT/SIGTERM stop it cleanly with consistent checkpoints).\n"
+                "Exit codes: 0 done, 1 failed, 2 invalid pipeline or usage (also: the metrics "
+                "port is in use), 130 interrupted."),
             &exitCode))
         return exitCode;
     if (parser.positionalArguments().size() != 1) {
         err() << "weir-run run: expected one pipeline file\n";
         return ExitInvalid;
+    }
+    std::optional<quint16> port;
+    if (parser.isSet(metricsPort)) {
+        port = parsePort(parser.value(metricsPort));
+        if (!port) {
+            err() << "weir-run run: --metrics-port expects a port number from 0 to 65535, not '"
+                  << parser.value(metricsPort) << "'\n";
+            return ExitInvalid;
+        }
     }
     const QString file = parser.positionalArguments().first();
     const auto &registry = model::NodeTypeRegistry::builtin();
@@ -108,6 +138,18 @@ int runCommand(const QStringList &args)
         for (const model::Problem &p : checked.problems)
             err() << p.toString() << "\n";
         return ExitInvalid;
+    }
+    // Listen before anything else happens: a port in use stops the command before the run.
+    std::optional<MetricsEndpoint> endpoint;
+    if (port) {
+        endpoint.emplace(checked.pipeline->name);
+        auto listening = endpoint->listen(*port);
+        if (!listening) {
+            err() << "weir-run run: " << listening.error().message << "\n";
+            return ExitInvalid;
+        }
+        err() << "metrics: http://127.0.0.1:" << listening.value() << "/metrics\n";
+        err().flush();
     }
     auto store = openState(parser);
     if (!store)
@@ -129,8 +171,16 @@ int runCommand(const QStringList &args)
                 progress.update(s);
             }
         });
+    if (endpoint) {
+        QObject::connect(&engine, &engine::Engine::runStarted,
+                         [&](qint64 runId) { endpoint->setRunId(runId); });
+        QObject::connect(&engine, &engine::Engine::metricsUpdated,
+                         [&](const engine::MetricsSnapshot &s) { endpoint->setSnapshot(s); });
+    }
     QObject::connect(&engine, &engine::Engine::runFinished, [&](const engine::RunOutcome &o) {
         outcome = o;
+        if (endpoint)
+            endpoint->setStatus(o.status);
         QCoreApplication::quit();
     });
 

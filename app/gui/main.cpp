@@ -2,6 +2,7 @@
 // documentation, save a screenshot of the window and quit when the run ends.
 
 #include "main_window.h"
+#include "run/run_controller.h"
 #include "model/node_type_registry.h"
 #include "state/state_store.h"
 
@@ -73,7 +74,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption select(QStringLiteral("select"),
                                     QStringLiteral("Select this node once the pipeline is open."),
                                     QStringLiteral("node"));
-    parser.addOptions({run, state, screenshot, quitAfter, autosave, select});
+    const QCommandLineOption shotAfter(
+        QStringLiteral("screenshot-after"),
+        QStringLiteral("With --run: save the screenshot this many milliseconds into the run "
+                       "(the monitor mid-run) instead of at its end; with --quit-after-run the "
+                       "run is then stopped cleanly and the window closes."),
+        QStringLiteral("ms"));
+    parser.addOptions({run, state, screenshot, shotAfter, quitAfter, autosave, select});
     parser.process(app);
 
     weir::gui::MainWindowOptions options;
@@ -97,7 +104,27 @@ int main(int argc, char *argv[])
 
     const QString shot = parser.value(screenshot);
     QTimer shotTimer;
-    if (parser.isSet(run)) {
+    QTimer midRunTimer;
+    if (parser.isSet(run) && parser.isSet(shotAfter)) {
+        // Mid-run: grab the monitor while the run goes on, then (if asked) stop and close.
+        midRunTimer.setSingleShot(true);
+        QObject::connect(&midRunTimer, &QTimer::timeout, &window, [&] {
+            if (!shot.isEmpty()) {
+                QDir().mkpath(QFileInfo(shot).absolutePath());
+                if (!window.grab().save(shot))
+                    std::fprintf(stderr, "weir: cannot write screenshot %s\n", qPrintable(shot));
+            }
+            if (parser.isSet(quitAfter))
+                window.runController()->stop();
+        });
+        midRunTimer.start(parser.value(shotAfter).toInt());
+        QObject::connect(&window, &MainWindow::runFinished, &window,
+                         [&](const weir::engine::RunOutcome &) {
+                             if (parser.isSet(quitAfter))
+                                 screenshotAndMaybeQuit(shotTimer, window, {}, true);
+                         });
+        QMetaObject::invokeMethod(&window, &MainWindow::startRun, Qt::QueuedConnection);
+    } else if (parser.isSet(run)) {
         QObject::connect(
             &window, &MainWindow::runFinished, &window, [&](const weir::engine::RunOutcome &) {
                 if (!shot.isEmpty() || parser.isSet(quitAfter))

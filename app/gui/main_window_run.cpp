@@ -12,6 +12,7 @@
 #include "run/run_controller.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QLabel>
 #include <QStatusBar>
 #include <QStyle>
@@ -95,6 +96,9 @@ void MainWindow::startRun()
     }
     m_monitor->setStore(m_run->stateStore());
     m_running = true;
+    // Pressing Run brings the monitor forward (its dock may be tabbed behind another).
+    if (auto *dock = findChild<QDockWidget *>(QStringLiteral("monitorDock")))
+        dock->raise();
     for (const model::NodeSpec &n : m_document->pipeline().nodes)
         m_scene->setNodeRunState(n.id, ui::NodeRunState::Running, 0, 0);
     m_runStatus->setText(tr("Running…"));

@@ -1,13 +1,20 @@
 // Alerts: the rules read from a pipeline's settings (and located errors for bad ones), and the
 // monitor firing only after a condition held for its time and clearing when it recovers.
 
+#include "common/sqlite_db.h"
 #include "engine/alert_monitor.h"
+#include "engine/engine.h"
 #include "model/alert_rules.h"
 #include "model/node_type_registry.h"
 #include "model/pipeline_json.h"
 #include "model/pipeline_validator.h"
+#include "support/test_support.h"
 
+#include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace weir;
@@ -37,6 +44,63 @@ engine::MetricsSnapshot totals(qint64 read, qint64 errors)
     s.totals.recordsIn = read;
     s.totals.errors = errors;
     return s;
+}
+
+QString isoSecondsAgo(int seconds)
+{
+    return QDateTime::currentDateTimeUtc().addSecs(-seconds).toString(Qt::ISODate);
+}
+
+void insertEvents(const QString &db, int firstId, int count, const QString &updatedAt)
+{
+    auto open = common::SqliteDb::open(db);
+    QVERIFY(open.ok());
+    QVERIFY(open.value()
+                .exec("CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, updated_at TEXT, "
+                      "v INTEGER)")
+                .ok());
+    for (int i = 0; i < count; ++i)
+        QVERIFY(open.value()
+                    .exec(QStringLiteral("INSERT INTO events VALUES (%1, '%2', %3)")
+                              .arg(firstId + i)
+                              .arg(updatedAt)
+                              .arg(i)
+                              .toStdString())
+                    .ok());
+}
+
+// sqlite.source (watching, event time from updated_at) -> sqlite.sink, lag alert over 30 s.
+model::Pipeline lagPipeline(const QString &source, const QString &target)
+{
+    const QJsonObject src{
+        {QStringLiteral("id"), QStringLiteral("src")},
+        {QStringLiteral("type"), QStringLiteral("sqlite.source")},
+        {QStringLiteral("config"),
+         QJsonObject{{QStringLiteral("path"), source},
+                     {QStringLiteral("table"), QStringLiteral("events")},
+                     {QStringLiteral("watermark_column"), QStringLiteral("updated_at")},
+                     {QStringLiteral("key_column"), QStringLiteral("id")},
+                     {QStringLiteral("poll_ms"), 100}}}};
+    const QJsonObject dst{{QStringLiteral("id"), QStringLiteral("dst")},
+                          {QStringLiteral("type"), QStringLiteral("sqlite.sink")},
+                          {QStringLiteral("config"),
+                           QJsonObject{{QStringLiteral("path"), target},
+                                       {QStringLiteral("table"), QStringLiteral("copy")},
+                                       {QStringLiteral("key"), QJsonArray{QStringLiteral("id")}}}}};
+    const QJsonObject root{
+        {QStringLiteral("format"), 1},
+        {QStringLiteral("name"), QStringLiteral("lagging")},
+        {QStringLiteral("nodes"), QJsonArray{src, dst}},
+        {QStringLiteral("edges"),
+         QJsonArray{QJsonObject{{QStringLiteral("from"), QStringLiteral("src.out")},
+                                {QStringLiteral("to"), QStringLiteral("dst.in")}}}},
+        {QStringLiteral("settings"),
+         QJsonObject{
+             {QStringLiteral("alerts"), QJsonObject{{QStringLiteral("lag_seconds"), 30},
+                                                    {QStringLiteral("lag_for_seconds"), 1}}}}}};
+    auto parsed =
+        model::parsePipeline(QJsonDocument(root).toJson(), QStringLiteral("lag.weir.json"));
+    return *parsed.pipeline;
 }
 
 } // namespace
@@ -151,6 +215,55 @@ private slots:
         QCOMPARE(cleared.size(), std::size_t(1));
         QCOMPARE(cleared[0].message,
                  QStringLiteral("error rate is back to 0.0 % (threshold 5.0 %)"));
+    }
+
+    // A real run: rows two minutes old put the source's event-time lag over 30 s, the alert
+    // fires after its second and lands in the event log; fresh rows bring the lag back and
+    // clear it; the end of the run leaves nothing active.
+    void lagAlertInARealRun()
+    {
+        QTemporaryDir dir;
+        const QString source = dir.filePath(QStringLiteral("events.db"));
+        const QString target = dir.filePath(QStringLiteral("copy.db"));
+        insertEvents(source, 1, 5, isoSecondsAgo(120));
+        auto store = state::StateStore::open(dir.filePath(QStringLiteral("state.db")));
+        QVERIFY(store.ok());
+        engine::Engine run(lagPipeline(source, target),
+                           dir.filePath(QStringLiteral("lag.weir.json")), store.value().get(),
+                           model::NodeTypeRegistry::builtin());
+        QSignalSpy alerts(&run, &engine::Engine::alertChanged);
+        QSignalSpy finished(&run, &engine::Engine::runFinished);
+        run.start();
+
+        QTRY_VERIFY_WITH_TIMEOUT(alerts.count() >= 1, 20000);
+        auto fired = alerts.at(0).at(0).value<engine::AlertEvent>();
+        QVERIFY(fired.active);
+        QCOMPARE(fired.key, QStringLiteral("lag:src"));
+        QVERIFY2(fired.value >= 119.0 && fired.value < 160.0, qPrintable(fired.message));
+        QVERIFY(fired.message.startsWith(QStringLiteral("src: lag is ")));
+        QCOMPARE(test::queryInt(target, QStringLiteral("SELECT count(*) FROM copy")), qint64(5));
+
+        insertEvents(source, 6, 3, isoSecondsAgo(0));
+        QTRY_VERIFY_WITH_TIMEOUT(alerts.count() >= 2, 20000);
+        auto cleared = alerts.at(1).at(0).value<engine::AlertEvent>();
+        QVERIFY(!cleared.active);
+        QCOMPARE(cleared.key, QStringLiteral("lag:src"));
+        QVERIFY2(cleared.value < 30.0, qPrintable(cleared.message));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            test::queryInt(target, QStringLiteral("SELECT count(*) FROM copy")), qint64(8), 10000);
+
+        run.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 20000);
+        QCOMPARE(alerts.count(), 2); // nothing was left active for the end to clear
+
+        const qint64 runId = finished.at(0).at(0).value<engine::RunOutcome>().runId;
+        const auto events = store.value()->events(runId, 50).value();
+        QStringList logged;
+        for (const state::EventEntry &e : events)
+            logged.prepend(e.level + QLatin1Char(' ') + e.message);
+        QCOMPARE(logged.size(), 2);
+        QCOMPARE(logged[0], QStringLiteral("alert ") + fired.message);
+        QCOMPARE(logged[1], QStringLiteral("info ") + cleared.message);
     }
 };
 

@@ -107,7 +107,8 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     painter->setBrush(color);
     painter->setPen(Qt::NoPen);
     painter->drawPolygon(head);
-    if (!m_flowText.isEmpty()) {
+    // The figures sit over the middle of the edge when there is room; always in the tooltip.
+    if (!m_flowText.isEmpty() && path().boundingRect().width() >= 150) {
         QFont small = QApplication::font();
         small.setPointSizeF(small.pointSizeF() * 0.85);
         painter->setFont(small);

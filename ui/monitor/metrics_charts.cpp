@@ -52,6 +52,13 @@ qreal niceTop(qreal max)
     return std::ceil(padded / step) * step;
 }
 
+// Small ranges (a lag under a few seconds) need decimals on the axis; large ones do not.
+void setAxisTop(QValueAxis *axis, qreal top)
+{
+    axis->setRange(0, top);
+    axis->setLabelFormat(top < 4 ? QStringLiteral("%.2g") : QStringLiteral("%.0f"));
+}
+
 } // namespace
 
 struct MetricsCharts::Chart
@@ -314,9 +321,9 @@ void MetricsCharts::redraw()
                        QDateTime::fromMSecsSinceEpoch(m_rangeEndMs));
         c->x->setFormat(m_rangeEndMs - m_rangeStartMs > 10 * kMinute ? QStringLiteral("HH:mm")
                                                                      : QStringLiteral("HH:mm:ss"));
-        c->y->setRange(0, niceTop(leftMax));
+        setAxisTop(c->y, niceTop(leftMax));
         if (c->right)
-            c->right->setRange(0, niceTop(rightMax));
+            setAxisTop(c->right, niceTop(rightMax));
     }
 }
 

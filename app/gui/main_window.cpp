@@ -90,7 +90,12 @@ MainWindow::MainWindow(const model::NodeTypeRegistry &registry, MainWindowOption
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The dead-letter browser may wait for a retry using the run controller's state store:
+    // it goes first.
+    delete m_monitor;
+}
 
 void MainWindow::createDocks()
 {
@@ -116,7 +121,7 @@ void MainWindow::createDocks()
     QDockWidget *preview =
         dock(m_preview, tr("Data preview"), "previewDock", Qt::BottomDockWidgetArea);
     tabifyDockWidget(problemsDock, preview);
-    m_monitor = new ui::MonitorPanel(this);
+    m_monitor = new ui::MonitorPanel(m_registry, this);
     QDockWidget *monitorDock =
         dock(m_monitor, tr("Monitor"), "monitorDock", Qt::BottomDockWidgetArea);
     tabifyDockWidget(preview, monitorDock);

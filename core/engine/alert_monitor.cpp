@@ -69,7 +69,7 @@ std::vector<AlertEvent> AlertMonitor::update(const MetricsSnapshot &snapshot, qi
     }
     if (m_rules.errorRatePercent > 0.0) {
         const state::RunTotals &t = snapshot.totals;
-        if (m_haveTotals) {
+        {
             const qint64 read = t.recordsIn - m_previous.recordsIn;
             const qint64 errors = t.errors - m_previous.errors;
             // An interval that read nothing keeps the condition as it was.
@@ -83,7 +83,6 @@ std::vector<AlertEvent> AlertMonitor::update(const MetricsSnapshot &snapshot, qi
             }
         }
         m_previous = t;
-        m_haveTotals = true;
     }
     return out;
 }

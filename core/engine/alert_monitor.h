@@ -53,8 +53,7 @@ private:
 
     model::AlertRules m_rules;
     std::map<QString, Condition> m_conditions;
-    bool m_haveTotals = false;
-    state::RunTotals m_previous;
+    state::RunTotals m_previous; // a run's counters start at zero
 };
 
 } // namespace weir::engine

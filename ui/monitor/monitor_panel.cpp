@@ -1,5 +1,6 @@
 #include "monitor/monitor_panel.h"
 
+#include "monitor/dead_letter_browser.h"
 #include "monitor/metrics_charts.h"
 #include "monitor/node_metrics_model.h"
 #include "monitor/run_history_model.h"
@@ -37,7 +38,8 @@ QString eventLine(const state::EventEntry &e)
 
 } // namespace
 
-MonitorPanel::MonitorPanel(QWidget *parent) : QTabWidget(parent)
+MonitorPanel::MonitorPanel(const model::NodeTypeRegistry &registry, QWidget *parent)
+    : QTabWidget(parent)
 {
     setDocumentMode(true);
     m_charts = new MetricsCharts(this);
@@ -55,6 +57,9 @@ MonitorPanel::MonitorPanel(QWidget *parent) : QTabWidget(parent)
     connect(m_nodeTable, &QTableView::activated, this, [this](const QModelIndex &index) {
         emit nodeActivated(index.siblingAtColumn(NodeMetricsModel::Node).data().toString());
     });
+
+    m_deadLetters = new DeadLetterBrowser(registry, this);
+    addTab(m_deadLetters, tr("Dead letters"));
 
     m_history = new RunHistoryModel(this);
     m_historyTable = makeTable(m_history, this);
@@ -75,6 +80,10 @@ MonitorPanel::MonitorPanel(QWidget *parent) : QTabWidget(parent)
 void MonitorPanel::setPipeline(const QString &name, std::map<QString, state::NodeRole> roles)
 {
     m_pipeline = name;
+    QStringList nodeIds;
+    for (const auto &[node, role] : roles)
+        nodeIds << node;
+    m_deadLetters->setPipeline(name, nodeIds);
     m_charts->setPipeline(name, std::move(roles));
     m_history->setSource(m_store, name);
 }
@@ -83,6 +92,7 @@ void MonitorPanel::setStore(state::StateStore *store)
 {
     m_store = store;
     m_charts->setStore(store);
+    m_deadLetters->setStore(store);
     m_history->setSource(store, m_pipeline);
     reloadEvents();
 }
@@ -102,6 +112,7 @@ void MonitorPanel::addSnapshot(const engine::MetricsSnapshot &snapshot)
     m_stats.update(snapshot);
     m_nodeModel->setNodes(m_stats.nodes());
     m_charts->addSnapshot(snapshot);
+    m_deadLetters->refresh(); // cheap: reloads only when the counts moved
     emit liveStatsChanged();
 }
 
@@ -123,6 +134,7 @@ void MonitorPanel::runFinished(const engine::RunOutcome &outcome)
         m_nodeModel->setNodes(m_stats.nodes());
     }
     m_history->reload();
+    m_deadLetters->refresh();
     reloadEvents();
     emit liveStatsChanged();
 }

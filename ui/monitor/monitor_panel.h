@@ -16,6 +16,7 @@ class QTableView;
 
 namespace weir::ui {
 
+class DeadLetterBrowser;
 class MetricsCharts;
 class NodeMetricsModel;
 class RunHistoryModel;
@@ -25,7 +26,8 @@ class MonitorPanel final : public QTabWidget
     Q_OBJECT
 
 public:
-    explicit MonitorPanel(QWidget *parent = nullptr);
+    // The registry is for retrying dead letters through their pipeline.
+    explicit MonitorPanel(const model::NodeTypeRegistry &registry, QWidget *parent = nullptr);
 
     // The pipeline being designed: its name (history is per name) and its nodes' roles.
     void setPipeline(const QString &name, std::map<QString, state::NodeRole> roles);
@@ -41,6 +43,7 @@ public:
     MetricsCharts *charts() const { return m_charts; }
     NodeMetricsModel *nodeModel() const { return m_nodeModel; }
     RunHistoryModel *historyModel() const { return m_history; }
+    DeadLetterBrowser *deadLetters() const { return m_deadLetters; }
     const LiveNodeStats &liveStats() const { return m_stats; }
     QListWidget *eventLog() const { return m_events; }
     QTableView *nodeTable() const { return m_nodeTable; }
@@ -61,6 +64,7 @@ private:
     NodeMetricsModel *m_nodeModel = nullptr;
     QSortFilterProxyModel *m_nodeProxy = nullptr;
     QTableView *m_nodeTable = nullptr;
+    DeadLetterBrowser *m_deadLetters = nullptr;
     RunHistoryModel *m_history = nullptr;
     QTableView *m_historyTable = nullptr;
     QListWidget *m_events = nullptr;

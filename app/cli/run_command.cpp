@@ -163,7 +163,7 @@ int runCommand(const QStringList &args)
     Progress progress;
     engine::RunOutcome outcome;
     QObject::connect(
-        &engine, &engine::Engine::metricsUpdated, [&](const engine::MetricsSnapshot &s) {
+        &engine, &engine::Engine::metricsUpdated, qApp, [&](const engine::MetricsSnapshot &s) {
             if (jsonLines) {
                 out() << QJsonDocument(snapshotJson(s)).toJson(QJsonDocument::Compact) << "\n";
                 out().flush();
@@ -172,12 +172,19 @@ int runCommand(const QStringList &args)
             }
         });
     if (endpoint) {
-        QObject::connect(&engine, &engine::Engine::runStarted,
+        QObject::connect(&engine, &engine::Engine::runStarted, qApp,
                          [&](qint64 runId) { endpoint->setRunId(runId); });
-        QObject::connect(&engine, &engine::Engine::metricsUpdated,
+        QObject::connect(&engine, &engine::Engine::metricsUpdated, qApp,
                          [&](const engine::MetricsSnapshot &s) { endpoint->setSnapshot(s); });
     }
-    QObject::connect(&engine, &engine::Engine::runFinished, [&](const engine::RunOutcome &o) {
+    // Alerts (settings.alerts of the pipeline) go to stderr; the engine logs them as events.
+    QObject::connect(&engine, &engine::Engine::alertChanged, qApp,
+                     [&](const engine::AlertEvent &e) {
+                         err() << (e.active ? "alert: " : "alert cleared: ") << e.message << "\n";
+                         err().flush();
+                     });
+    // Every handler runs on this (the main) thread: the engine's signals come from its own.
+    QObject::connect(&engine, &engine::Engine::runFinished, qApp, [&](const engine::RunOutcome &o) {
         outcome = o;
         if (endpoint)
             endpoint->setStatus(o.status);

@@ -2,17 +2,19 @@
 // documentation, save a screenshot of the window and quit when the run ends.
 
 #include "main_window.h"
-#include "run/run_controller.h"
 #include "model/node_type_registry.h"
+#include "run/run_controller.h"
 #include "state/state_store.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QScreen>
 #include <QStandardPaths>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 
 using weir::gui::MainWindow;
@@ -34,6 +36,40 @@ void screenshotAndMaybeQuit(QTimer &timer, MainWindow &window, const QString &pa
     });
     timer.start(400);
 }
+
+// A 5 ms timer on the GUI thread: the longest gap between two of its ticks, less the 5 ms, is
+// the longest time the event loop could not run (a stall the user would feel).
+class StallWatch final : public QObject
+{
+public:
+    void start()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        connect(&m_timer, &QTimer::timeout, this, &StallWatch::tick);
+        m_clock.start();
+        m_timer.start(kIntervalMs);
+    }
+    void print() const
+    {
+        std::fprintf(stderr, "weir: gui thread: %lld ticks, longest stall %.1f ms\n",
+                     static_cast<long long>(m_ticks), static_cast<double>(m_worstNs) / 1e6);
+    }
+
+private:
+    static constexpr int kIntervalMs = 5;
+    void tick()
+    {
+        const qint64 now = m_clock.nsecsElapsed();
+        if (m_ticks++ > 0)
+            m_worstNs = std::max(m_worstNs, now - m_lastNs - qint64{kIntervalMs} * 1000000);
+        m_lastNs = now;
+    }
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_lastNs = 0;
+    qint64 m_worstNs = 0;
+    qint64 m_ticks = 0;
+};
 
 } // namespace
 
@@ -80,7 +116,11 @@ int main(int argc, char *argv[])
                        "(the monitor mid-run) instead of at its end; with --quit-after-run the "
                        "run is then stopped cleanly and the window closes."),
         QStringLiteral("ms"));
-    parser.addOptions({run, state, screenshot, shotAfter, quitAfter, autosave, select});
+    const QCommandLineOption stalls(
+        QStringLiteral("report-stalls"),
+        QStringLiteral("Measure how long the GUI thread is kept from its event loop (a 5 ms "
+                       "timer) and print the longest stall on exit (benchmarks)."));
+    parser.addOptions({run, state, screenshot, shotAfter, quitAfter, autosave, select, stalls});
     parser.process(app);
 
     weir::gui::MainWindowOptions options;
@@ -90,6 +130,10 @@ int main(int argc, char *argv[])
                               ? parser.value(autosave)
                               : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
                                     QStringLiteral("/autosave");
+
+    StallWatch watch;
+    if (parser.isSet(stalls))
+        watch.start();
 
     MainWindow window(weir::model::NodeTypeRegistry::builtin(), options);
     window.show();
@@ -134,5 +178,8 @@ int main(int argc, char *argv[])
     } else if (!shot.isEmpty()) {
         screenshotAndMaybeQuit(shotTimer, window, shot, parser.isSet(quitAfter));
     }
-    return QApplication::exec();
+    const int code = QApplication::exec();
+    if (parser.isSet(stalls))
+        watch.print();
+    return code;
 }

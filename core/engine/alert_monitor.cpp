@@ -69,18 +69,15 @@ std::vector<AlertEvent> AlertMonitor::update(const MetricsSnapshot &snapshot, qi
     }
     if (m_rules.errorRatePercent > 0.0) {
         const state::RunTotals &t = snapshot.totals;
-        {
-            const qint64 read = t.recordsIn - m_previous.recordsIn;
-            const qint64 errors = t.errors - m_previous.errors;
-            // An interval that read nothing keeps the condition as it was.
-            if (read > 0 || errors > 0) {
-                const double rate = read > 0 ? std::min(100.0, 100.0 * static_cast<double>(errors) /
-                                                                   static_cast<double>(read))
-                                             : 100.0;
-                track(QStringLiteral("error_rate"), QStringLiteral("error_rate"), {},
-                      rate > m_rules.errorRatePercent, rate, m_rules.errorRatePercent,
-                      m_rules.errorRateForSeconds, nowMs, out);
-            }
+        const qint64 read = t.recordsIn - m_previous.recordsIn;
+        const qint64 errors = t.errors - m_previous.errors;
+        // An interval that read nothing has no rate: the condition stays as it was.
+        if (read > 0) {
+            const double rate =
+                std::min(100.0, 100.0 * static_cast<double>(errors) / static_cast<double>(read));
+            track(QStringLiteral("error_rate"), QStringLiteral("error_rate"), {},
+                  rate > m_rules.errorRatePercent, rate, m_rules.errorRatePercent,
+                  m_rules.errorRateForSeconds, nowMs, out);
         }
         m_previous = t;
     }

@@ -416,6 +416,9 @@ void Engine::coordinate()
         for (std::size_t i = 0; i < plan->nodes.size(); ++i)
             m_wiring->workers.emplace_back([this, i] { runWorker(i); });
         // Publish a snapshot every interval until the workers are done.
+        // Fold history older than an hour now too: runs shorter than a minute never reach the
+        // fold below, and a day of them would otherwise stay per second.
+        (void)m_store->downsampleMetrics(common::nowMillis() - std::int64_t{3600} * 1000);
         int snapshots = 0;
         // Valid settings were checked before the run; a bad one here only switches alerts off.
         const auto rules = model::AlertRules::fromSettings(m_pipeline.settings);

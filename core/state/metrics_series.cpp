@@ -42,8 +42,15 @@ void MetricsSeriesBuilder::add(const MetricSample &s)
 {
     if (!inScope(s))
         return;
-    Last &last = m_last[{s.runId, s.node}];
+    if (!m_lastHit || m_lastHitKey.first != s.runId || m_lastHitKey.second != s.node) {
+        m_lastHitKey = {s.runId, s.node};
+        m_lastHit = &m_last[m_lastHitKey]; // std::map: the pointer stays valid
+    }
+    Last &last = *m_lastHit;
     const bool first = last.timeMs == 0;
+    // Already counted: a live snapshot that a history load had read before it arrived.
+    if (!first && s.timeMs <= last.timeMs)
+        return;
     // A counter that went down belongs to a restarted count; take it from zero.
     auto delta = [first](qint64 now, qint64 before) {
         return first || now < before ? now : now - before;
@@ -117,12 +124,11 @@ MetricsSeries MetricsSeriesBuilder::series() const
                 std::clamp(static_cast<double>(m_nowMs - t + 1000) / 1000.0, 1.0, bucketSeconds);
         out.readPerSecond.push_back({t, static_cast<double>(b.read) / seconds});
         out.writtenPerSecond.push_back({t, static_cast<double>(b.written) / seconds});
-        double percent = 0.0;
-        if (b.errors > 0)
-            percent = b.read > 0 ? std::min(100.0, 100.0 * static_cast<double>(b.errors) /
-                                                       static_cast<double>(b.read))
-                                 : 100.0;
-        out.errorPercent.push_back({t, percent});
+        // Errors per record read in the same bucket; a bucket that read nothing has no rate
+        // (its errors are records read earlier, still counted in the errors series).
+        if (b.read > 0)
+            out.errorPercent.push_back({t, std::min(100.0, 100.0 * static_cast<double>(b.errors) /
+                                                               static_cast<double>(b.read))});
         out.errors.push_back({t, static_cast<double>(b.errors)});
         deadLetters += b.deadLetters;
         out.deadLetters.push_back({t, static_cast<double>(deadLetters)});

@@ -24,10 +24,12 @@ RunCompleteness runCompleteness(const std::vector<RunNode> &nodes,
     for (const RunNode &n : nodes) {
         const MetricSample &m = of(n.node);
         c.deadLetters += m.deadLetters;
-        // Each input edge carries everything its upstream node let out; what the node has not
-        // taken in yet is still on the edge.
+        // The input edges carry everything the upstream nodes let out; what the node has not
+        // taken in yet is still on them.
+        qint64 offered = 0;
         for (const QString &up : n.upstream)
-            c.gap += std::max<qint64>(0, of(up).recordsOut - m.recordsIn);
+            offered += of(up).recordsOut;
+        c.gap += std::max<qint64>(0, offered - m.recordsIn);
         const qint64 unaccounted = std::max<qint64>(0, m.recordsIn - m.recordsOut - m.deadLetters);
         switch (n.role) {
         case NodeRole::Source:

@@ -72,7 +72,7 @@ private slots:
         QCOMPARE(s.writtenPerSecond[1].value, 190.0);
         QCOMPARE(s.errorPercent[0].value, 10.0);
         QCOMPARE(s.errorPercent[1].value, 10.0);
-        QCOMPARE(s.errorPercent[2].value, 0.0);
+        QCOMPARE(s.errorPercent.size(), std::size_t(2)); // the third second read nothing
         QCOMPARE(s.deadLetters.back().value, 30.0);
         QCOMPARE(s.lagSeconds.size(), std::size_t(2));
         QCOMPARE(s.lagSeconds[1].value, 4.0);

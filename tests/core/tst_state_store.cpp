@@ -111,12 +111,12 @@ private slots:
         VERIFY_OK(store);
         QVERIFY(QFileInfo(file).isFile());
         QCOMPARE(store.value()->path(), file);
-        QCOMPARE(store.value()->schemaVersion(), 3);
+        QCOMPARE(store.value()->schemaVersion(), 4);
         QCOMPARE(column(file, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                               "ORDER BY name"),
                  (QStringList{QStringLiteral("dead_letters"), QStringLiteral("events"),
                               QStringLiteral("events_by_run"), QStringLiteral("metrics"),
-                              QStringLiteral("metrics_by_run"), QStringLiteral("run_nodes"),
+                              QStringLiteral("metrics_history"), QStringLiteral("run_nodes"),
                               QStringLiteral("runs"), QStringLiteral("runs_by_pipeline")}));
         QCOMPARE(column(file, "PRAGMA journal_mode"), QStringList{QStringLiteral("wal")});
     }
@@ -137,7 +137,7 @@ private slots:
         }
         auto again = state::StateStore::open(file);
         VERIFY_OK(again);
-        QCOMPARE(again.value()->schemaVersion(), 3);
+        QCOMPARE(again.value()->schemaVersion(), 4);
         auto runs = again.value()->runs(QStringLiteral("p"), 10);
         VERIFY_OK(runs);
         QCOMPARE(runs->size(), std::size_t(1));
@@ -159,7 +159,7 @@ private slots:
         QCOMPARE(store.error().code, ErrorCode::Invalid);
         QCOMPARE(store.error().message,
                  QStringLiteral("state database %1: schema version 5 is "
-                                "not one this build of Weir knows (it knows 0 to 3); was it "
+                                "not one this build of Weir knows (it knows 0 to 4); was it "
                                 "written by a newer Weir?")
                      .arg(file));
     }
@@ -211,7 +211,7 @@ private slots:
                     if (!store) {
                         qWarning("%s", qPrintable(store.error().message));
                         ++failures;
-                    } else if (store.value()->schemaVersion() != 3) {
+                    } else if (store.value()->schemaVersion() != 4) {
                         ++failures;
                     }
                 });

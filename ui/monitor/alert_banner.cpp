@@ -37,7 +37,11 @@ void AlertBanner::apply(const engine::AlertEvent &event)
     else
         m_active.erase(event.key);
     refresh();
-    setVisible(!m_active.empty());
+    // A clearing leaves a dismissed banner hidden; only a new alert brings it back.
+    if (m_active.empty())
+        hide();
+    else if (event.active)
+        show();
 }
 
 void AlertBanner::clearAll()

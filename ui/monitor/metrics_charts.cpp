@@ -262,8 +262,12 @@ void MetricsCharts::reload()
         const qint64 span = std::max<qint64>(end - start, kMinute);
         m_rangeStartMs = start;
         m_rangeEndMs = start + span;
-        m_builder = std::make_unique<state::MetricsSeriesBuilder>(
-            span + 1000, state::MetricsSeriesBuilder::bucketFor(span), m_node, m_roles);
+        // History older than an hour is kept per minute: finer buckets would only draw spikes.
+        const qint64 bucket = start < common::nowMillis() - kHour
+                                  ? std::max(kMinute, state::MetricsSeriesBuilder::bucketFor(span))
+                                  : state::MetricsSeriesBuilder::bucketFor(span);
+        m_builder =
+            std::make_unique<state::MetricsSeriesBuilder>(span + 1000, bucket, m_node, m_roles);
         m_builder->slideTo(start + span);
     } else {
         const qint64 now = common::nowMillis();
@@ -271,7 +275,8 @@ void MetricsCharts::reload()
             m_windowMs, state::MetricsSeriesBuilder::bucketFor(m_windowMs), m_node, m_roles);
         m_builder->slideTo(now);
         if (m_store && !m_pipeline.isEmpty()) {
-            if (auto rows = m_store->pipelineMetrics(m_pipeline, now - m_windowMs - kBaselineMs))
+            if (auto rows =
+                    m_store->pipelineMetrics(m_pipeline, now - m_windowMs - kBaselineMs, m_node))
                 history = std::move(rows.value());
         }
         m_rangeStartMs = now - m_windowMs;

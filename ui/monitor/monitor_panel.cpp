@@ -72,6 +72,11 @@ MonitorPanel::MonitorPanel(const model::NodeTypeRegistry &registry, QWidget *par
         }
     });
 
+    connect(this, &QTabWidget::currentChanged, this, [this] {
+        if (currentWidget() == m_deadLetters)
+            m_deadLetters->refresh();
+    });
+
     m_events = new QListWidget(this);
     m_events->setAlternatingRowColors(true);
     addTab(m_events, tr("Events"));
@@ -101,6 +106,7 @@ void MonitorPanel::runStarted(qint64 runId, std::size_t queueCapacity)
 {
     m_runId = runId;
     m_stats.reset(queueCapacity);
+    m_deadLettersSeen = 0;
     m_nodeModel->clear();
     m_charts->showLive();
     m_history->reload();
@@ -112,7 +118,12 @@ void MonitorPanel::addSnapshot(const engine::MetricsSnapshot &snapshot)
     m_stats.update(snapshot);
     m_nodeModel->setNodes(m_stats.nodes());
     m_charts->addSnapshot(snapshot);
-    m_deadLetters->refresh(); // cheap: reloads only when the counts moved
+    // The browser reads the store (under its lock, which the engine's writers share): only when
+    // new dead letters arrived and someone is looking; switching to the tab catches up.
+    if (snapshot.totals.deadLetters != m_deadLettersSeen && currentWidget() == m_deadLetters) {
+        m_deadLettersSeen = snapshot.totals.deadLetters;
+        m_deadLetters->refresh();
+    }
     emit liveStatsChanged();
 }
 

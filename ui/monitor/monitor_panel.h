@@ -59,6 +59,7 @@ private:
     state::StateStore *m_store = nullptr;
     QString m_pipeline;
     qint64 m_runId = 0;
+    qint64 m_deadLettersSeen = 0; // the run's dead letters when the browser last refreshed
     LiveNodeStats m_stats;
     MetricsCharts *m_charts = nullptr;
     NodeMetricsModel *m_nodeModel = nullptr;

@@ -1,6 +1,7 @@
 #include "engine/alert_monitor.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace weir::engine {
 namespace {
@@ -68,20 +69,41 @@ std::vector<AlertEvent> AlertMonitor::update(const MetricsSnapshot &snapshot, qi
         }
     }
     if (m_rules.errorRatePercent > 0.0) {
-        const state::RunTotals &t = snapshot.totals;
-        const qint64 read = t.recordsIn - m_previous.recordsIn;
-        const qint64 errors = t.errors - m_previous.errors;
-        // An interval that read nothing has no rate: the condition stays as it was.
-        if (read > 0) {
-            const double rate =
-                std::min(100.0, 100.0 * static_cast<double>(errors) / static_cast<double>(read));
-            track(QStringLiteral("error_rate"), QStringLiteral("error_rate"), {},
-                  rate > m_rules.errorRatePercent, rate, m_rules.errorRatePercent,
-                  m_rules.errorRateForSeconds, nowMs, out);
-        }
-        m_previous = t;
+        m_totals.push_back({nowMs, snapshot.totals.recordsIn, snapshot.totals.errors});
+        trackErrorRate(nowMs, out);
     }
     return out;
+}
+
+void AlertMonitor::trackErrorRate(qint64 nowMs, std::vector<AlertEvent> &out)
+{
+    const qint64 windowMs = std::max<qint64>(1, std::llround(m_rules.errorRateForSeconds * 1000));
+    // Keep one point at or before the window's start: the baseline the rate is measured from.
+    while (m_totals.size() > 2 && m_totals[1].timeMs <= nowMs - windowMs)
+        m_totals.pop_front();
+    const TotalsAt &base = m_totals.front();
+    const TotalsAt &now = m_totals.back();
+    const qint64 read = now.read - base.read;
+    if (read <= 0)
+        return; // nothing read in the window: no rate, the alert stays as it is
+    const double rate = std::min(100.0, 100.0 * static_cast<double>(now.errors - base.errors) /
+                                            static_cast<double>(read));
+    const QString key = QStringLiteral("error_rate");
+    Condition &c = m_conditions[key];
+    const bool covered = nowMs - base.timeMs >= windowMs;
+    const bool over = rate > m_rules.errorRatePercent;
+    if (over == c.active || (over && !covered))
+        return;
+    c.active = over;
+    AlertEvent e{key,  QStringLiteral("error_rate"), {},    over,
+                 rate, m_rules.errorRatePercent,     nowMs, {}};
+    const QString window = seconds(static_cast<double>(windowMs) / 1000.0);
+    e.message = over ? QStringLiteral("error rate is %1 over the last %2 (threshold %3)")
+                           .arg(percent(rate), window, percent(m_rules.errorRatePercent))
+                     : QStringLiteral("error rate is back to %1 over the last %2 (threshold %3)")
+                           .arg(percent(rate), window, percent(m_rules.errorRatePercent));
+    c.last = e;
+    out.push_back(e);
 }
 
 std::vector<AlertEvent> AlertMonitor::finish(qint64 nowMs, const QString &why)

@@ -2,16 +2,18 @@
 
 // AlertMonitor: watches the metrics snapshots of one run against the pipeline's AlertRules and
 // says when an alert fires and when it clears. Lag is watched per node (the event-time lag the
-// node reports); the error rate for the whole pipeline, per snapshot interval (errors over
-// records read). A condition must hold for the rule's "for" time before the alert fires; the
-// alert clears at the first snapshot where it no longer holds. Pure logic: the engine feeds it
-// and logs and publishes what it returns.
+// node reports): it must stay over the threshold for the rule's "for" time. The error rate is
+// the pipeline's errors over its records read across the trailing "for" window (so a burst
+// spread over two seconds counts as one); it fires once the window is covered and over the
+// threshold. Either alert clears at the first snapshot where its condition no longer holds.
+// Pure logic: the engine feeds it and logs and publishes what it returns.
 
 #include "engine/metrics_snapshot.h"
 #include "model/alert_rules.h"
 
 #include <QMetaType>
 #include <QString>
+#include <deque>
 #include <map>
 #include <vector>
 
@@ -32,7 +34,11 @@ struct AlertEvent
 class AlertMonitor
 {
 public:
-    explicit AlertMonitor(model::AlertRules rules) : m_rules(rules) {}
+    // `startMs`: when the run began (its counters were zero then).
+    AlertMonitor(model::AlertRules rules, qint64 startMs) : m_rules(rules)
+    {
+        m_totals.push_back({startMs, 0, 0});
+    }
 
     std::vector<AlertEvent> update(const MetricsSnapshot &snapshot, qint64 nowMs);
     // Clears every active alert (the run ended); returns the clearing events.
@@ -53,7 +59,15 @@ private:
 
     model::AlertRules m_rules;
     std::map<QString, Condition> m_conditions;
-    state::RunTotals m_previous; // a run's counters start at zero
+    void trackErrorRate(qint64 nowMs, std::vector<AlertEvent> &out);
+
+    struct TotalsAt
+    {
+        qint64 timeMs = 0;
+        qint64 read = 0;
+        qint64 errors = 0;
+    };
+    std::deque<TotalsAt> m_totals; // the error-rate window, oldest first
 };
 
 } // namespace weir::engine

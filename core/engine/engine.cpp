@@ -422,7 +422,7 @@ void Engine::coordinate()
         int snapshots = 0;
         // Valid settings were checked before the run; a bad one here only switches alerts off.
         const auto rules = model::AlertRules::fromSettings(m_pipeline.settings);
-        AlertMonitor alerts(rules ? rules.value() : model::AlertRules{});
+        AlertMonitor alerts(rules ? rules.value() : model::AlertRules{}, common::nowMillis());
         auto next = std::chrono::steady_clock::now() +
                     std::chrono::milliseconds(m_options.metricsIntervalMs);
         while (m_wiring->workersLeft.load() > 0) {

@@ -165,7 +165,7 @@ private slots:
         model::AlertRules rules;
         rules.lagSeconds = 30;
         rules.lagForSeconds = 60;
-        engine::AlertMonitor monitor(rules);
+        engine::AlertMonitor monitor(rules, 0);
         QVERIFY(monitor.update(lagSnapshot(5000), 0).empty());
         QVERIFY(monitor.update(lagSnapshot(31000), 1000).empty());  // breaching from t = 1 s
         QVERIFY(monitor.update(lagSnapshot(45000), 60000).empty()); // 59 s: not yet
@@ -192,29 +192,43 @@ private slots:
         QCOMPARE(ended[0].message, QStringLiteral("read: lag cleared, the run ended"));
     }
 
-    void errorRatePerInterval()
+    void errorRateOverItsWindow()
     {
         model::AlertRules rules;
         rules.errorRatePercent = 5;
         rules.errorRateForSeconds = 2;
-        engine::AlertMonitor monitor(rules);
-        QVERIFY(monitor.update(totals(0, 0), 0).empty());
-        QVERIFY(monitor.update(totals(1000, 10), 1000).empty());  // 1 %
-        QVERIFY(monitor.update(totals(2000, 110), 2000).empty()); // 10 %, from t = 2 s
-        QVERIFY(monitor.update(totals(3000, 210), 3000).empty()); // 10 %, 1 s
-        QVERIFY(monitor.update(totals(3000, 210), 3500).empty()); // nothing read: unchanged
-        auto fired = monitor.update(totals(4000, 260), 4000);     // 5 %... not over
-        QVERIFY(fired.empty()); // 5 % is not over 5 %: the clock was reset
-        QVERIFY(monitor.update(totals(5000, 460), 5000).empty()); // 20 %, from 5 s
-        fired = monitor.update(totals(6000, 660), 7000);          // 20 %, 2 s
+        engine::AlertMonitor monitor(rules, 0);
+        // 1 %, and the 2 s window is not covered yet.
+        QVERIFY(monitor.update(totals(1000, 10), 1000).empty());
+        // Over 0..2 s: 110 errors in 2,000 read = 5.5 %, window covered: fires.
+        auto fired = monitor.update(totals(2000, 110), 2000);
         QCOMPARE(fired.size(), std::size_t(1));
         QVERIFY(fired[0].active);
         QCOMPARE(fired[0].kind, QStringLiteral("error_rate"));
-        QCOMPARE(fired[0].message, QStringLiteral("error rate is 20.0 %, over 5.0 % for 2.0 s"));
-        auto cleared = monitor.update(totals(7000, 660), 8000);
+        QCOMPARE(fired[0].value, 5.5);
+        QCOMPARE(fired[0].message,
+                 QStringLiteral("error rate is 5.5 % over the last 2.0 s (threshold 5.0 %)"));
+        // Over 1..3 s: 150 in 2,000 = 7.5 %: still on, nothing new.
+        QVERIFY(monitor.update(totals(3000, 160), 3000).empty());
+        // A snapshot with nothing new read changes nothing.
+        QVERIFY(monitor.update(totals(3000, 160), 3500).empty());
+        // Over 3..5 s: 10 in 2,000 = 0.5 %: clears.
+        auto cleared = monitor.update(totals(5000, 170), 5000);
         QCOMPARE(cleared.size(), std::size_t(1));
-        QCOMPARE(cleared[0].message,
-                 QStringLiteral("error rate is back to 0.0 % (threshold 5.0 %)"));
+        QVERIFY(!cleared[0].active);
+        QCOMPARE(
+            cleared[0].message,
+            QStringLiteral("error rate is back to 0.5 % over the last 2.0 s (threshold 5.0 %)"));
+        QVERIFY(monitor.active().empty());
+
+        // Errors counted a second after their records were read still land in one window: the
+        // per-second rate would flap between 0 % and 100 %, the window's holds at 6 %.
+        engine::AlertMonitor bursty(rules, 0);
+        QVERIFY(bursty.update(totals(1000, 0), 1000).empty());
+        fired = bursty.update(totals(1000, 60), 2000);
+        QCOMPARE(fired.size(), std::size_t(1));
+        QCOMPARE(fired[0].value, 6.0);
+        QVERIFY(bursty.update(totals(2000, 60), 3000).empty()); // 60 in 1,000 over 1..3 s
     }
 
     // A real run: rows two minutes old put the source's event-time lag over 30 s, the alert

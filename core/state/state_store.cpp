@@ -539,25 +539,33 @@ StateStore::pipelineMetrics(const QString &pipeline, qint64 fromMs, const QStrin
 Result<std::vector<MetricSample>> StateStore::lastMetrics(qint64 runId) const
 {
     std::lock_guard lock(m_mutex);
-    auto stmt =
-        m_db.prepare(std::string("SELECT ") + kSampleColumns +
-                     " FROM metrics m WHERE run_id = ?1 AND time_ms = (SELECT max(time_ms) "
-                     "FROM metrics WHERE run_id = ?1 AND node = m.node) ORDER BY node, rowid");
-    if (!stmt)
-        return storeError(m_path, "reading a run's final metrics", stmt.error());
-    stmt->bindInt(1, runId);
-    auto rows = common::collectRows<MetricSample>(*stmt, readSample);
-    if (!rows)
-        return storeError(m_path, "reading a run's final metrics", rows.error());
-    // Two samples of a node in the same millisecond: keep the later row.
+    // The run's nodes (from run_nodes; from the samples for runs recorded before it), then one
+    // index seek per node for its newest sample: cheap however long the run was.
+    auto nodes = m_db.prepare("SELECT node FROM run_nodes WHERE run_id = ?1 UNION "
+                              "SELECT DISTINCT node FROM metrics WHERE run_id = ?1 AND NOT EXISTS "
+                              "(SELECT 1 FROM run_nodes WHERE run_id = ?1) ORDER BY 1");
+    if (!nodes)
+        return storeError(m_path, "reading a run's final metrics", nodes.error());
+    nodes->bindInt(1, runId);
+    auto names = common::collectRows<QString>(
+        *nodes, [](const SqliteStatement &s) { return s.columnQString(0); });
+    if (!names)
+        return storeError(m_path, "reading a run's final metrics", names.error());
+    auto newest = m_db.prepare(std::string("SELECT ") + kSampleColumns +
+                               " FROM metrics WHERE run_id = ?1 AND node = ?2 ORDER BY time_ms "
+                               "DESC, rowid DESC LIMIT 1");
+    if (!newest)
+        return storeError(m_path, "reading a run's final metrics", newest.error());
     std::vector<MetricSample> last;
-    for (MetricSample &m : rows.value()) {
-        auto same = std::find_if(last.begin(), last.end(),
-                                 [&](const MetricSample &l) { return l.node == m.node; });
-        if (same != last.end())
-            *same = std::move(m);
-        else
-            last.push_back(std::move(m));
+    for (const QString &node : names.value()) {
+        newest->reset();
+        newest->bindInt(1, runId);
+        newest->bindText(2, node);
+        auto row = newest->step();
+        if (!row)
+            return storeError(m_path, "reading a run's final metrics", row.error());
+        if (row.value())
+            last.push_back(readSample(*newest));
     }
     return last;
 }

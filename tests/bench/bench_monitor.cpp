@@ -98,10 +98,8 @@ void report(const char *what, const std::vector<double> &ms, const ui::MetricsCh
 
 } // namespace
 
-int main(int argc, char *argv[])
+int runBenchmark(bool smoke)
 {
-    QApplication app(argc, argv);
-    const bool smoke = argc > 1 && std::strcmp(argv[1], "--smoke") == 0;
     const int nodeCount = smoke ? 5 : 50;
     const qint64 span = smoke ? 10 * kMinute : 24 * kHour;
 
@@ -119,6 +117,7 @@ int main(int argc, char *argv[])
     const auto nodes = roles(nodeCount);
     const qint64 runId = store.beginRun(QStringLiteral("bench"), {}).value();
     std::vector<state::RunNode> described;
+    described.reserve(nodes.size());
     for (const auto &[node, role] : nodes)
         described.push_back({node, role, {}});
     (void)store.recordRunNodes(runId, described);
@@ -171,4 +170,16 @@ int main(int argc, char *argv[])
     std::printf("check: read rate mid-window %.0f records/s (expected %d)\n", lastRate,
                 1000 * sourcesOf(nodeCount));
     return lastRate == 1000.0 * sourcesOf(nodeCount) ? 0 : 1;
+}
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    const bool smoke = argc > 1 && std::strcmp(argv[1], "--smoke") == 0;
+    try {
+        return runBenchmark(smoke);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "bench_monitor: %s\n", e.what());
+        return 1;
+    }
 }

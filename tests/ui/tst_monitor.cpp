@@ -76,6 +76,54 @@ class TestMonitor : public QObject
     Q_OBJECT
 
 private slots:
+    void nodeHealthAndRates()
+    {
+        auto snap = [](qint64 t, qint64 in, qint64 errors, qint64 queue, qint64 lagMs) {
+            engine::MetricsSnapshot s;
+            state::MetricSample m;
+            m.runId = 1;
+            m.node = QStringLiteral("check");
+            m.timeMs = t;
+            m.recordsIn = in;
+            m.recordsOut = in - errors;
+            m.errors = errors;
+            m.deadLetters = errors;
+            m.queueDepth = queue;
+            m.lagMs = lagMs;
+            s.nodes = {m};
+            return s;
+        };
+        LiveNodeStats stats;
+        stats.reset(4);
+        stats.update(snap(10000, 1000, 0, 1, 100));
+        QCOMPARE(stats.node(QStringLiteral("check"))->health, NodeHealth::Ok);
+        QCOMPARE(stats.node(QStringLiteral("check"))->queueFill, 0.25);
+        stats.update(snap(12000, 5000, 10, 4, 100));
+        const NodeLive *n = stats.node(QStringLiteral("check"));
+        QCOMPARE(n->inPerSecond, 2000.0);
+        QCOMPARE(n->outPerSecond, 1995.0);
+        QCOMPARE(n->queueFill, 1.0);
+        QCOMPARE(n->health, NodeHealth::Erroring);
+        stats.update(snap(16000, 6000, 10, 0, 100)); // 4 s after: still erroring
+        QCOMPARE(stats.node(QStringLiteral("check"))->health, NodeHealth::Erroring);
+        stats.update(snap(17000, 7000, 10, 0, 100)); // 5 s after: back to ok
+        QCOMPARE(stats.node(QStringLiteral("check"))->health, NodeHealth::Ok);
+        // Without a lag rule, over a minute of lag is lagging; with one, its alert decides.
+        stats.update(snap(18000, 7000, 10, 0, 61000));
+        QCOMPARE(stats.node(QStringLiteral("check"))->health, NodeHealth::Lagging);
+        stats.setLagRuleActive(true);
+        stats.update(snap(19000, 7000, 10, 0, 61000));
+        QCOMPARE(stats.node(QStringLiteral("check"))->health, NodeHealth::Ok);
+        engine::AlertEvent lag;
+        lag.kind = QStringLiteral("lag");
+        lag.node = QStringLiteral("check");
+        lag.active = true;
+        stats.applyAlert(lag);
+        QCOMPARE(stats.node(QStringLiteral("check"))->health, NodeHealth::Lagging);
+        stats.markFailed(QStringLiteral("check"));
+        QCOMPARE(stats.node(QStringLiteral("check"))->health, NodeHealth::Failed);
+    }
+
     void finishedRunGivesExactFigures()
     {
         QTemporaryDir dir;

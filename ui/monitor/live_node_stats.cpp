@@ -36,23 +36,26 @@ void LiveNodeStats::update(const engine::MetricsSnapshot &snapshot)
         }
         n.queueFill = std::clamp(
             static_cast<double>(s.queueDepth) / static_cast<double>(m_queueCapacity), 0.0, 1.0);
-        judge(n, before ? &before->sample : nullptr);
+        n.lastErrorMs = before ? before->lastErrorMs : -1;
+        const bool newErrors =
+            before ? s.errors > before->sample.errors || s.deadLetters > before->sample.deadLetters
+                   : s.errors > 0 || s.deadLetters > 0;
+        if (newErrors)
+            n.lastErrorMs = s.timeMs;
+        judge(n);
         next.push_back(n);
     }
     m_nodes = std::move(next);
 }
 
-void LiveNodeStats::judge(NodeLive &n, const state::MetricSample *previous) const
+void LiveNodeStats::judge(NodeLive &n) const
 {
     const state::MetricSample &s = n.sample;
     if (s.node == m_failed) {
         n.health = NodeHealth::Failed;
         return;
     }
-    const bool newErrors =
-        previous ? s.errors > previous->errors || s.deadLetters > previous->deadLetters
-                 : s.errors > 0 || s.deadLetters > 0;
-    if (newErrors) {
+    if (n.lastErrorMs >= 0 && s.timeMs - n.lastErrorMs < kErroringMs) {
         n.health = NodeHealth::Erroring;
         return;
     }

@@ -17,7 +17,7 @@ enum class NodeHealth
 {
     Ok,
     Lagging,  // an active lag alert, or (without a lag rule) over the default threshold
-    Erroring, // errors or dead letters in the last interval
+    Erroring, // new errors or dead letters in the last few seconds
     Failed    // the run failed on this node
 };
 
@@ -28,6 +28,7 @@ struct NodeLive
     double outPerSecond = 0.0;
     double queueFill = 0.0; // of the node's input queue, 0..1
     NodeHealth health = NodeHealth::Ok;
+    qint64 lastErrorMs = -1; // when errors or dead letters last grew
 };
 
 class LiveNodeStats
@@ -35,6 +36,8 @@ class LiveNodeStats
 public:
     // Without a lag rule, a node counts as lagging past this.
     static constexpr qint64 kDefaultLagMs = 60000;
+    // A node stays "erroring" this long after its last new error, so a burst is seen.
+    static constexpr qint64 kErroringMs = 5000;
 
     void reset(std::size_t queueCapacity);
     void update(const engine::MetricsSnapshot &snapshot);
@@ -46,7 +49,7 @@ public:
     const NodeLive *node(const QString &id) const;
 
 private:
-    void judge(NodeLive &n, const state::MetricSample *previous) const;
+    void judge(NodeLive &n) const;
 
     std::size_t m_queueCapacity = 4;
     std::vector<NodeLive> m_nodes;

@@ -19,7 +19,7 @@
 namespace weir::ui {
 namespace {
 
-constexpr qint64 kMinute = 60 * 1000;
+constexpr qint64 kMinute = qint64{60} * 1000;
 constexpr qint64 kHour = 60 * kMinute;
 // History is read from a little before the window: those samples are baselines for the
 // counters (what they counted happened earlier), never drawn.

@@ -67,7 +67,7 @@ private:
     QString m_pipeline;
     std::map<QString, state::NodeRole> m_roles;
     QString m_node;
-    qint64 m_windowMs = 5 * 60 * 1000;
+    qint64 m_windowMs = qint64{5} * 60 * 1000;
     qint64 m_runId = 0; // 0: live
     qint64 m_rangeStartMs = 0;
     qint64 m_rangeEndMs = 0;

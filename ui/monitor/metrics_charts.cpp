@@ -317,6 +317,8 @@ void MetricsCharts::redraw()
         for (std::size_t i = 0; i < c->lines.size(); ++i) {
             const QList<QPointF> &points = lines[static_cast<qsizetype>(next++)];
             c->lines[i]->replace(points);
+            // A short run is a few points at the window's edge: show them as dots.
+            c->lines[i]->setPointsVisible(points.size() < 20);
             (i > 0 && c->right ? rightMax : leftMax) =
                 std::max(i > 0 && c->right ? rightMax : leftMax, maxOf(points));
         }

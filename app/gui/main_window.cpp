@@ -280,6 +280,8 @@ void MainWindow::createMenus()
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_runAction);
     run->addAction(m_stopAction);
+    run->addSeparator();
+    run->addAction(tr("&Alert Thresholds…"), this, &MainWindow::editAlertRules);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Weir"), this, [this] {

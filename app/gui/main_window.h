@@ -99,6 +99,7 @@ private:
     void onAlert(const engine::AlertEvent &event);
     void onRunFinished(const engine::RunOutcome &outcome);
     void showLiveStates();
+    void editAlertRules();
     void showError(const QString &title, const QString &message);
 
     const model::NodeTypeRegistry &m_registry;

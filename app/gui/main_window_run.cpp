@@ -2,11 +2,13 @@
 // drive the canvas (node health, edge flow), the monitor panel, the alert banner and desktop
 // notifications.
 
+#include "canvas/commands/edit_settings_command.h"
 #include "canvas/pipeline_scene.h"
 #include "document/pipeline_document.h"
 #include "main_window.h"
 #include "model/alert_rules.h"
 #include "monitor/alert_banner.h"
+#include "monitor/alert_rules_dialog.h"
 #include "monitor/monitor_panel.h"
 #include "panels/validation_panel.h"
 #include "run/run_controller.h"
@@ -17,6 +19,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QSystemTrayIcon>
+#include <QUndoStack>
 
 namespace weir::gui {
 namespace {
@@ -69,6 +72,19 @@ void MainWindow::updateMonitorPipeline()
     m_monitor->setPipeline(p.name, std::move(roles));
     const auto rules = model::AlertRules::fromSettings(p.settings);
     m_monitor->setLagRule(rules && rules.value().lagSeconds > 0);
+}
+
+void MainWindow::editAlertRules()
+{
+    const QJsonObject settings = m_document->pipeline().settings;
+    const auto current = model::AlertRules::fromSettings(settings);
+    ui::AlertRulesDialog dialog(current ? current.value() : model::AlertRules{}, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QJsonObject changed = model::AlertRules::withRules(settings, dialog.rules());
+    if (changed != settings)
+        m_document->undoStack()->push(new ui::EditSettingsCommand(m_document->model(), changed));
+    updateMonitorPipeline();
 }
 
 void MainWindow::startRun()

@@ -4,8 +4,11 @@
 // run), the run history's completeness and the dead-letter count. A watched-folder run is
 // photographed mid-run with errors and dead letters on screen.
 
+#include "canvas/commands/edit_settings_command.h"
 #include "document/pipeline_document.h"
 #include "model/node_type_registry.h"
+#include "model/pipeline_json.h"
+#include "monitor/alert_rules_dialog.h"
 #include "monitor/dead_letter_browser.h"
 #include "monitor/dead_letter_model.h"
 #include "monitor/metrics_charts.h"
@@ -16,7 +19,9 @@
 #include "support/test_support.h"
 
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFile>
+#include <QGroupBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QListWidget>
@@ -25,6 +30,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUndoStack>
 
 using namespace weir;
 using namespace weir::ui;
@@ -76,6 +82,43 @@ class TestMonitor : public QObject
     Q_OBJECT
 
 private slots:
+    void alertThresholdsAreEditedAsOneUndoStep()
+    {
+        PipelineDocument doc(model::NodeTypeRegistry::builtin());
+        QVERIFY(doc.load(test::examplePath()));
+        const QByteArray before = model::serializePipeline(doc.pipeline());
+        AlertRulesDialog dialog(model::AlertRules{});
+        QVERIFY(!dialog.lagBox()->isChecked());
+        QVERIFY(!dialog.errorRateBox()->isChecked());
+        dialog.lagBox()->setChecked(true);
+        dialog.lagSeconds()->setValue(45);
+        dialog.lagForSeconds()->setValue(120);
+        dialog.errorRateBox()->setChecked(true);
+        dialog.errorRatePercent()->setValue(2.5);
+        QVERIFY(dialog.grab().save(screenshotPath("alert_thresholds.png")));
+        const QJsonObject settings =
+            model::AlertRules::withRules(doc.pipeline().settings, dialog.rules());
+        doc.undoStack()->push(new EditSettingsCommand(doc.model(), settings));
+        const auto rules = model::AlertRules::fromSettings(doc.pipeline().settings);
+        QVERIFY(rules.ok());
+        QCOMPARE(rules.value().lagSeconds, 45.0);
+        QCOMPARE(rules.value().lagForSeconds, 120.0);
+        QCOMPARE(rules.value().errorRatePercent, 2.5);
+        QCOMPARE(rules.value().errorRateForSeconds, 60.0);
+        QVERIFY(model::serializePipeline(doc.pipeline()).contains("\"lag_seconds\": 45"));
+        // Reopening the dialog shows what is set; switching both off removes the key.
+        AlertRulesDialog again(rules.value());
+        QVERIFY(again.lagBox()->isChecked());
+        QCOMPARE(again.errorRatePercent()->value(), 2.5);
+        again.lagBox()->setChecked(false);
+        again.errorRateBox()->setChecked(false);
+        QVERIFY(!again.rules().any());
+        doc.undoStack()->undo();
+        QCOMPARE(model::serializePipeline(doc.pipeline()), before);
+        doc.undoStack()->redo();
+        QCOMPARE(model::AlertRules::fromSettings(doc.pipeline().settings).value().lagSeconds, 45.0);
+    }
+
     void nodeHealthAndRates()
     {
         auto snap = [](qint64 t, qint64 in, qint64 errors, qint64 queue, qint64 lagMs) {

@@ -131,6 +131,15 @@ void PipelineModel::setName(const QString &name)
     emit changed();
 }
 
+void PipelineModel::setSettings(const QJsonObject &settings)
+{
+    if (m_pipeline.settings == settings)
+        return;
+    m_pipeline.settings = settings;
+    emit settingsChanged();
+    emit changed();
+}
+
 model::NodeSpec *PipelineModel::mutableNode(const QString &id)
 {
     const int index = nodeIndex(id);

@@ -43,6 +43,8 @@ public:
     void setConfigValue(const QString &id, const QString &key, const QJsonValue &value);
     void setNodeLabel(const QString &id, const QString &label);
     void setName(const QString &name);
+    // The pipeline's "settings" object (alert thresholds, …).
+    void setSettings(const QJsonObject &settings);
 
 signals:
     void modelReset();
@@ -53,6 +55,7 @@ signals:
     void nodeMoved(const QString &id);
     void nodeConfigChanged(const QString &id, const QString &key);
     void nodeLabelChanged(const QString &id);
+    void settingsChanged();
     // After any change at all: validation and the modified marker listen to this one.
     void changed();
 

@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QHash>
 #include <QLabel>
 #include <QStatusBar>
 #include <QStyle>
@@ -147,14 +148,16 @@ void MainWindow::showLiveStates()
             n.sample.node, m_running || failed ? stateFor(n.health) : ui::NodeRunState::Finished,
             n.sample.recordsIn, n.sample.recordsOut);
     }
-    for (const model::EdgeSpec &e : m_document->pipeline().edges) {
-        const ui::NodeLive *from = stats.node(e.from.node);
-        const ui::NodeLive *to = stats.node(e.to.node);
-        if (m_running && from && to)
-            m_scene->setEdgeFlow(e.from.node, e.to.node, from->outPerSecond, to->queueFill);
-        else
-            m_scene->setEdgeFlow(e.from.node, e.to.node, -1, 0);
-    }
+    QHash<QString, const ui::NodeLive *> byId;
+    for (const ui::NodeLive &n : stats.nodes())
+        byId.insert(n.sample.node, &n);
+    m_scene->setEdgeFlows([&](const model::EdgeSpec &e) -> std::pair<double, double> {
+        const ui::NodeLive *from = byId.value(e.from.node);
+        const ui::NodeLive *to = byId.value(e.to.node);
+        if (!m_running || !from || !to)
+            return {-1, 0};
+        return {from->outPerSecond, to->queueFill};
+    });
 }
 
 void MainWindow::onAlert(const engine::AlertEvent &event)

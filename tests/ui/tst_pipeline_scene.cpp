@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTest>
@@ -84,6 +85,38 @@ private:
     }
 
 private slots:
+    void edgesShowFlowAndQueueFill()
+    {
+        auto c = open();
+        QVERIFY(c);
+        // The queue into dedupe is 3/4 full, the one into the sink full; the first edge idle.
+        c->scene.setEdgeFlows([](const model::EdgeSpec &e) -> std::pair<double, double> {
+            if (e.to.node == QLatin1String("latest"))
+                return {1500.0, 0.75};
+            if (e.to.node == QLatin1String("orders_db"))
+                return {25000.0, 1.0};
+            return {-1, 0};
+        });
+        const EdgeItem *idle = c->scene.edgeItem(edge("orders_csv.out", "check.in"));
+        const EdgeItem *busy = c->scene.edgeItem(edge("check.out", "latest.in"));
+        const EdgeItem *full = c->scene.edgeItem(edge("latest.out", "orders_db.in"));
+        QVERIFY(idle && busy && full);
+        QVERIFY(!idle->hasFlow());
+        QVERIFY(busy->hasFlow());
+        QCOMPARE(busy->queueFill(), 0.75);
+        const QString rate = QLocale().toString(1500.0, 'f', 0); // "1,500" in English
+        QVERIFY2(busy->toolTip().endsWith(rate + QStringLiteral("/s · queue 75 %")),
+                 qPrintable(busy->toolTip()));
+        QVERIFY2(full->toolTip().endsWith(QStringLiteral("25k/s · queue 100 %")),
+                 qPrintable(full->toolTip()));
+        QCOMPARE(EdgeItem::fillColor(0.2), QColor(0x2e, 0x9e, 0x6b));
+        QCOMPARE(EdgeItem::fillColor(0.75), QColor(0xc7, 0x7c, 0x02));
+        QCOMPARE(EdgeItem::fillColor(1.0), QColor(0xd0, 0x3b, 0x3b));
+        c->scene.clearRunStates();
+        QVERIFY(!busy->hasFlow() && !full->hasFlow());
+        QCOMPARE(busy->toolTip(), QStringLiteral("check.out → latest.in"));
+    }
+
     void mirrorsTheDocument()
     {
         auto c = open();

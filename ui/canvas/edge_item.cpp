@@ -61,7 +61,10 @@ QColor EdgeItem::fillColor(double fill)
 
 void EdgeItem::setFlow(double recordsPerSecond, double queueFill)
 {
-    prepareGeometryChange();
+    if (recordsPerSecond < 0 && !hasFlow())
+        return;
+    if ((recordsPerSecond >= 0) != hasFlow())
+        prepareGeometryChange(); // the label's room comes or goes
     m_rate = recordsPerSecond;
     m_fill = std::clamp(queueFill, 0.0, 1.0);
     if (m_rate < 0) {

@@ -357,20 +357,13 @@ void PipelineScene::clearRunStates()
         edge->setFlow(-1, 0);
 }
 
-EdgeItem *PipelineScene::edgeItem(const QString &from, const QString &to) const
+void PipelineScene::setEdgeFlows(
+    const std::function<std::pair<double, double>(const model::EdgeSpec &)> &flow)
 {
-    for (const auto &[key, edge] : m_edges)
-        if (edge->edge().from.node == from && edge->edge().to.node == to)
-            return edge;
-    return nullptr;
-}
-
-void PipelineScene::setEdgeFlow(const QString &from, const QString &to, double recordsPerSecond,
-                                double queueFill)
-{
-    for (const auto &[key, edge] : m_edges)
-        if (edge->edge().from.node == from && edge->edge().to.node == to)
-            edge->setFlow(recordsPerSecond, queueFill);
+    for (const auto &[key, edge] : m_edges) {
+        const auto [rate, fill] = flow(edge->edge());
+        edge->setFlow(rate, fill);
+    }
 }
 
 PortItem *PipelineScene::portAt(QPointF scenePos) const

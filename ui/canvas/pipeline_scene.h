@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QPointF>
 #include <QStringList>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -58,10 +59,10 @@ public:
     void setNodeRunState(const QString &id, NodeRunState state, qint64 recordsIn,
                          qint64 recordsOut);
     void clearRunStates();
-    // Live flow on the edge from node `from` to node `to` (see EdgeItem::setFlow).
-    void setEdgeFlow(const QString &from, const QString &to, double recordsPerSecond,
-                     double queueFill);
-    EdgeItem *edgeItem(const QString &from, const QString &to) const;
+    // Live flow on every edge in one pass (see EdgeItem::setFlow): `flow` gives an edge's
+    // records/s and queue fill, or a negative rate for none.
+    void
+    setEdgeFlows(const std::function<std::pair<double, double>(const model::EdgeSpec &)> &flow);
 
 signals:
     void connectionRefused(const QString &reason);

@@ -47,9 +47,9 @@ void MetricsSeriesBuilder::add(const MetricSample &s)
         m_lastHit = &m_last[m_lastHitKey]; // std::map: the pointer stays valid
     }
     Last &last = *m_lastHit;
-    const bool first = last.timeMs == 0;
+    const bool first = !last.seen;
     // Already counted: a live snapshot that a history load had read before it arrived.
-    if (!first && s.timeMs <= last.timeMs)
+    if (!first && s.timeMs <= last.sample.timeMs)
         return;
     // A counter that went down belongs to a restarted count; take it from zero.
     auto delta = [first](qint64 now, qint64 before) {
@@ -60,7 +60,7 @@ void MetricsSeriesBuilder::add(const MetricSample &s)
     const qint64 out = delta(s.recordsOut, prev.recordsOut);
     const qint64 errors = delta(s.errors, prev.errors);
     const qint64 deadLetters = delta(s.deadLetters, prev.deadLetters);
-    last.timeMs = std::max<qint64>(s.timeMs, 1);
+    last.seen = true;
     last.sample = s;
 
     m_nowMs = std::max(m_nowMs, s.timeMs);

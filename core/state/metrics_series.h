@@ -67,7 +67,7 @@ private:
     };
     struct Last
     {
-        qint64 timeMs = 0;
+        bool seen = false;
         MetricSample sample;
     };
 

@@ -8,6 +8,7 @@
 #include "document/pipeline_document.h"
 #include "model/node_type_registry.h"
 #include "model/pipeline_json.h"
+#include "monitor/alert_banner.h"
 #include "monitor/alert_rules_dialog.h"
 #include "monitor/dead_letter_browser.h"
 #include "monitor/dead_letter_model.h"
@@ -31,6 +32,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 using namespace weir;
 using namespace weir::ui;
@@ -117,6 +119,55 @@ private slots:
         QCOMPARE(model::serializePipeline(doc.pipeline()), before);
         doc.undoStack()->redo();
         QCOMPARE(model::AlertRules::fromSettings(doc.pipeline().settings).value().lagSeconds, 45.0);
+    }
+
+    void alertBannerShowsActiveAlertsAndStaysDismissed()
+    {
+        QWidget window; // the banner lives in a window, as above the canvas
+        auto *layout = new QVBoxLayout(&window);
+        auto &banner = *new AlertBanner(&window);
+        layout->addWidget(&banner);
+        window.show();
+        QVERIFY(!banner.isVisible()); // nothing active yet
+        engine::AlertEvent lag{QStringLiteral("lag:read"),
+                               QStringLiteral("lag"),
+                               QStringLiteral("read"),
+                               true,
+                               45,
+                               30,
+                               1000,
+                               QStringLiteral("read: lag is 45 s, over 30 s for 60 s")};
+        engine::AlertEvent errors{QStringLiteral("error_rate"),
+                                  QStringLiteral("error_rate"),
+                                  {},
+                                  true,
+                                  8,
+                                  5,
+                                  1000,
+                                  QStringLiteral("error rate is 8.0 % over the last 60 s")};
+        banner.apply(lag);
+        banner.apply(errors);
+        QVERIFY(banner.isVisible());
+        QCOMPARE(banner.activeCount(), 2);
+        QVERIFY(banner.text().contains(lag.message));
+        QVERIFY(banner.text().contains(errors.message));
+        // Dismissed: a clearing does not bring it back, a new alert does.
+        banner.hide();
+        errors.active = false;
+        banner.apply(errors);
+        QVERIFY(!banner.isVisible());
+        QCOMPARE(banner.activeCount(), 1);
+        QVERIFY(!banner.text().contains(errors.message));
+        errors.active = true;
+        banner.apply(errors);
+        QVERIFY(banner.isVisible());
+        // The last one cleared hides it.
+        lag.active = false;
+        errors.active = false;
+        banner.apply(lag);
+        banner.apply(errors);
+        QVERIFY(!banner.isVisible());
+        QCOMPARE(banner.activeCount(), 0);
     }
 
     void nodeHealthAndRates()

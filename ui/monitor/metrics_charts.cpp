@@ -7,7 +7,6 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
-#include <QElapsedTimer>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -207,7 +206,6 @@ void MetricsCharts::setNode(const QString &node)
         m_scopeBox->setCurrentIndex(std::max(at, 0));
     }
     reload();
-    emit scopeChanged();
 }
 
 void MetricsCharts::setWindow(qint64 windowMs)
@@ -223,7 +221,6 @@ void MetricsCharts::setWindow(qint64 windowMs)
     }
     m_runId = 0;
     reload();
-    emit scopeChanged();
 }
 
 void MetricsCharts::showLive()
@@ -232,20 +229,16 @@ void MetricsCharts::showLive()
         return;
     m_runId = 0;
     reload();
-    emit scopeChanged();
 }
 
 void MetricsCharts::showRun(qint64 runId)
 {
     m_runId = runId;
     reload();
-    emit scopeChanged();
 }
 
 void MetricsCharts::reload()
 {
-    QElapsedTimer timer;
-    timer.start();
     std::vector<state::MetricSample> history;
     if (m_runId != 0) {
         // A past run: its whole span, bucketed like a window of the same length.
@@ -286,7 +279,6 @@ void MetricsCharts::reload()
     for (const auto &c : m_charts)
         c->chart->zoomReset();
     redraw();
-    m_lastLoadMs = timer.elapsed();
     updateTitle();
 }
 

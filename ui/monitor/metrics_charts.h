@@ -44,16 +44,11 @@ public:
     void showLive();
     // A past run from start to end; live snapshots are ignored until showLive().
     void showRun(qint64 runId);
-    qint64 shownRun() const { return m_runId; }
 
     void addSnapshot(const engine::MetricsSnapshot &snapshot);
 
-    // What the charts draw (for tests and the benchmark), and how long the last load took.
+    // What the charts draw (for tests and the benchmark).
     const state::MetricsSeries &series() const { return m_series; }
-    qint64 lastLoadMillis() const { return m_lastLoadMs; }
-
-signals:
-    void scopeChanged();
 
 private:
     struct Chart;
@@ -73,7 +68,6 @@ private:
     qint64 m_rangeEndMs = 0;
     std::unique_ptr<state::MetricsSeriesBuilder> m_builder;
     state::MetricsSeries m_series;
-    qint64 m_lastLoadMs = 0;
 
     QComboBox *m_windowBox = nullptr;
     QComboBox *m_scopeBox = nullptr;

@@ -1,5 +1,6 @@
 #include "cli_common.h"
 
+#include <csignal>
 #include <cstdio>
 
 namespace weir::cli {
@@ -63,6 +64,22 @@ std::unique_ptr<state::StateStore> openState(const QCommandLineParser &parser)
         return nullptr;
     }
     return std::move(store.value());
+}
+
+namespace {
+std::atomic<bool> g_stopRequested{false};
+
+void requestStop(int)
+{
+    g_stopRequested = true;
+}
+} // namespace
+
+const std::atomic<bool> &stopOnSignals()
+{
+    std::signal(SIGINT, requestStop);
+    std::signal(SIGTERM, requestStop);
+    return g_stopRequested;
 }
 
 } // namespace weir::cli

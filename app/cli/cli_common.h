@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 #include <QStringList>
 #include <QTextStream>
+#include <atomic>
 #include <memory>
 
 namespace weir::cli {
@@ -26,6 +27,10 @@ QTextStream &err();
 // error or the help) when the caller should exit with *exitCode.
 bool parseCommand(QCommandLineParser &parser, const QStringList &args, const QString &command,
                   const QString &description, int *exitCode);
+
+// SIGINT and SIGTERM set the returned flag from now on (a stop request, checked by a timer or
+// the engine; never a hard exit).
+const std::atomic<bool> &stopOnSignals();
 
 QCommandLineOption stateOption();
 // Opens the StateStore named by --state, or the per-user default.

@@ -21,6 +21,7 @@ QJsonObject entryJson(const state::DeadLetterEntry &e)
                        {QStringLiteral("stream"), e.stream},
                        {QStringLiteral("offset"), e.offset},
                        {QStringLiteral("line"), e.line},
+                       {QStringLiteral("location"), QString::fromStdString(e.location)},
                        {QStringLiteral("error"), e.error},
                        {QStringLiteral("attempts"), e.attempts},
                        {QStringLiteral("payload"), e.payload},
@@ -31,8 +32,7 @@ QJsonObject entryJson(const state::DeadLetterEntry &e)
 
 QString where(const state::DeadLetterEntry &e)
 {
-    return e.line > 0 ? QStringLiteral("%1:%2").arg(e.stream).arg(e.line)
-                      : QStringLiteral("%1@%2").arg(e.stream).arg(e.offset);
+    return state::recordPlace(e, e.stream);
 }
 
 bool confirm(const QString &question)
@@ -172,20 +172,25 @@ int dlqCommand(const QStringList &args)
             out() << "nothing to retry\n";
             return ExitOk;
         }
-        const engine::RetryReport report =
-            engine::retryDeadLetters(*store, entries, model::NodeTypeRegistry::builtin());
+        const engine::RetryReport report = engine::retryDeadLetters(
+            *store, entries, model::NodeTypeRegistry::builtin(), &stopOnSignals());
         for (const QString &problem : report.problems)
             err() << "weir-run dlq retry: " << problem << "\n";
         if (parser.isSet(json)) {
-            out() << QJsonDocument(
-                         QJsonObject{{QStringLiteral("retried"), report.retried},
-                                     {QStringLiteral("landed"), report.landed},
-                                     {QStringLiteral("failed_again"), report.failedAgain}})
+            out() << QJsonDocument(QJsonObject{{QStringLiteral("retried"), report.retried},
+                                               {QStringLiteral("landed"), report.landed},
+                                               {QStringLiteral("failed_again"), report.failedAgain},
+                                               {QStringLiteral("interrupted"), report.interrupted}})
                          .toJson(QJsonDocument::Compact)
                   << "\n";
         } else {
             out() << "retried " << report.retried << ": " << report.landed << " went through, "
                   << report.failedAgain << " failed again (still in the queue)\n";
+        }
+        if (report.interrupted) {
+            err() << "weir-run dlq retry: interrupted; what was not retried is still in the "
+                     "queue, and records a target already committed are skipped next time\n";
+            return ExitInterrupted;
         }
         return report.problems.isEmpty() ? ExitOk : ExitFailed;
     }

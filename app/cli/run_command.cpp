@@ -18,13 +18,6 @@
 namespace weir::cli {
 namespace {
 
-std::atomic<int> g_signal{0};
-
-void onSignal(int signal)
-{
-    g_signal = signal;
-}
-
 QJsonObject totalsJson(const state::RunTotals &t)
 {
     return QJsonObject{{QStringLiteral("records_in"), t.recordsIn},
@@ -191,11 +184,10 @@ int runCommand(const QStringList &args)
         QCoreApplication::quit();
     });
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    const std::atomic<bool> &stopRequested = stopOnSignals();
     QTimer signalWatch;
     QObject::connect(&signalWatch, &QTimer::timeout, [&] {
-        if (g_signal.load())
+        if (stopRequested.load())
             engine.stop();
     });
     signalWatch.start(50);

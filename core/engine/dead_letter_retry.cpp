@@ -1,90 +1,98 @@
 #include "engine/dead_letter_retry.h"
 
-#include "connectors/file/csv_reader.h"
+#include "common/crash_point.h"
 #include "connectors/file/json_line_parser.h"
 #include "engine/engine.h"
 #include "model/pipeline_validator.h"
 
 #include <QEventLoop>
-#include <QTemporaryFile>
+#include <QFileInfo>
+#include <QTimer>
 #include <map>
-#include <optional>
+#include <set>
+#include <tuple>
 
 namespace weir::engine {
 namespace {
 
-// The record a dead letter holds: a JSON object, or for a CSV source the raw row, read with
-// the header of the file it came from.
-std::optional<record::Batch> recordOf(const state::DeadLetterEntry &entry,
-                                      const model::NodeSpec &node, QString &why)
+// Positions of retried records: one stream per dead letter and its attempt count, committed by
+// each sink with the data. A retry that crashed after the sink committed but before the entry
+// was removed finds its position committed when it is run again, so the record is not written
+// twice; the next attempt of a record that failed again has a new position.
+constexpr const char *kRetrySource = "_weir_dead_letters";
+
+record::SourcePosition retryPosition(const state::DeadLetterEntry &entry)
 {
-    std::vector<std::string> names;
-    std::vector<record::Value> values;
+    return record::SourcePosition(kRetrySource, "dead letter " + std::to_string(entry.id),
+                                  entry.attempts);
+}
+
+// The record a dead letter holds: a JSON object of its fields, or raw text that the node type
+// that wrote it reads back (a CSV row).
+Result<record::Batch> recordOf(const state::DeadLetterEntry &entry, const model::NodeSpec &node,
+                               const QString &pipelineDir, const model::NodeTypeRegistry &registry)
+{
     std::vector<std::pair<std::string, record::Value>> fields;
     connectors::file::JsonLineError error;
-    const std::string payload = entry.payload.toStdString();
-    if (connectors::file::parseJsonObjectLine(payload, fields, error)) {
+    if (connectors::file::parseJsonObjectLine(entry.payload.toStdString(), fields, error)) {
+        std::vector<std::string> names;
+        record::Batch batch;
+        record::ChangeEvent &event = batch.events.emplace_back();
         for (auto &[key, value] : fields) {
             names.push_back(key);
-            values.push_back(std::move(value));
+            event.after.push_back(std::move(value));
         }
-    } else if (node.type == QLatin1String("csv.source") ||
-               node.type == QLatin1String("folder.source")) {
-        const QString delimiter =
-            node.config.value(QStringLiteral("delimiter")).toString(QStringLiteral(","));
-        const char sep = delimiter == QLatin1String("\\t") ? '\t' : delimiter.toLatin1().at(0);
-        connectors::file::CsvReader header;
-        std::vector<std::string> cells;
-        std::size_t count = 0;
-        connectors::file::CsvRecordInfo info;
-        if (!header.open(entry.stream, sep) || !header.next(cells, count, info)) {
-            why = QStringLiteral("cannot read the header of %1").arg(entry.stream);
-            return std::nullopt;
-        }
-        names.assign(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(count));
-        QTemporaryFile row;
-        if (!row.open()) {
-            why = QStringLiteral("cannot write a temporary file");
-            return std::nullopt;
-        }
-        row.write(entry.payload.toUtf8() + '\n');
-        row.close();
-        connectors::file::CsvReader reader;
-        if (!reader.open(row.fileName(), sep) || !reader.next(cells, count, info) ||
-            !info.error.empty() || count != names.size()) {
-            why = QStringLiteral("line %1: expected %2 fields, found %3")
-                      .arg(entry.line)
-                      .arg(names.size())
-                      .arg(count);
-            return std::nullopt;
-        }
-        for (std::size_t i = 0; i < count; ++i)
-            // As the CSV source reads it: only an unquoted empty field is a missing value.
-            values.push_back(cells[i].empty() && !(i < info.quoted.size() && info.quoted[i])
-                                 ? record::Value()
-                                 : record::Value::fromString(cells[i]));
-    } else {
-        why = QStringLiteral("line %1, column %2: %3")
-                  .arg(entry.line)
-                  .arg(error.column)
-                  .arg(QString::fromStdString(error.message));
-        return std::nullopt;
+        batch.schema = record::makeSchema(std::move(names));
+        batch.stream = entry.stream.toStdString();
+        event.offset = entry.offset;
+        event.line = entry.line;
+        event.location = entry.location;
+        return batch;
     }
-    record::Batch batch;
-    batch.schema = record::makeSchema(std::move(names));
-    batch.stream = entry.stream.toStdString();
-    record::ChangeEvent &event = batch.events.emplace_back();
-    event.after = std::move(values);
-    event.offset = entry.offset;
-    event.line = entry.line;
-    return batch;
+    const model::NodeType *type = registry.find(node.type);
+    if (!type || !type->readDeadLetter)
+        return makeError(ErrorCode::Invalid, QStringLiteral("line %1, column %2: %3")
+                                                 .arg(entry.line)
+                                                 .arg(error.column)
+                                                 .arg(QString::fromStdString(error.message)));
+    const model::NodeConfig config(node.id, pipelineDir, type->schema.withDefaults(node.config));
+    return type->readDeadLetter(config,
+                                model::DeadLetterText{entry.stream.toStdString(), entry.payload,
+                                                      entry.offset, entry.line, entry.location});
+}
+
+using RecordKey = std::tuple<QString, qint64, std::string>; // stream, offset, location
+
+RecordKey keyOf(const state::DeadLetterEntry &e)
+{
+    return {e.stream, e.offset, e.location};
+}
+
+// Runs the engine on the calling thread's event loop until it ends; `stop` stops it.
+RunOutcome runToEnd(Engine &engine, const std::atomic<bool> *stop)
+{
+    RunOutcome outcome;
+    QEventLoop loop;
+    QObject::connect(&engine, &Engine::runFinished, &loop, [&](const RunOutcome &o) {
+        outcome = o;
+        loop.quit();
+    });
+    QTimer stopWatch;
+    QObject::connect(&stopWatch, &QTimer::timeout, &engine, [&] {
+        if (stop && stop->load())
+            engine.stop();
+    });
+    stopWatch.start(50);
+    engine.start();
+    loop.exec();
+    return outcome;
 }
 
 } // namespace
 
 RetryReport retryDeadLetters(state::StateStore &store,
                              const std::vector<state::DeadLetterEntry> &entries,
-                             const model::NodeTypeRegistry &registry)
+                             const model::NodeTypeRegistry &registry, const std::atomic<bool> *stop)
 {
     RetryReport report;
     // Group by the pipeline file of the run the entry came from, then by node.
@@ -99,6 +107,10 @@ RetryReport retryDeadLetters(state::StateStore &store,
         groups[{run->file, e.node}].push_back(e);
     }
     for (auto &[key, group] : groups) {
+        if (stop && stop->load()) {
+            report.interrupted = true;
+            break;
+        }
         const auto &[file, nodeId] = key;
         auto checked = model::loadValidPipeline(file, registry);
         if (!checked.pipeline) {
@@ -118,14 +130,15 @@ RetryReport retryDeadLetters(state::StateStore &store,
         options.injectInto = nodeId;
         std::vector<state::DeadLetterEntry> injected;
         std::vector<DeadLetter> stillBad;
+        const QString pipelineDir = QFileInfo(file).absolutePath();
         for (const state::DeadLetterEntry &e : group) {
-            QString why;
-            if (auto batch = recordOf(e, *node, why)) {
-                options.injected.push_back(std::move(*batch));
+            if (auto batch = recordOf(e, *node, pipelineDir, registry)) {
+                batch->positions = {retryPosition(e)};
+                options.injected.push_back(std::move(batch.value()));
                 injected.push_back(e);
             } else {
-                stillBad.push_back(
-                    DeadLetter{e.stream.toStdString(), e.offset, e.line, why, e.payload});
+                stillBad.push_back(DeadLetter{e.stream.toStdString(), e.offset, e.line,
+                                              batch.error().message, e.payload, e.location});
             }
             ++report.retried;
         }
@@ -138,14 +151,13 @@ RetryReport retryDeadLetters(state::StateStore &store,
             continue;
 
         Engine engine(std::move(*checked.pipeline), file, &store, registry, std::move(options));
-        RunOutcome outcome;
-        QEventLoop loop;
-        QObject::connect(&engine, &Engine::runFinished, &loop, [&](const RunOutcome &o) {
-            outcome = o;
-            loop.quit();
-        });
-        engine.start();
-        loop.exec();
+        const RunOutcome outcome = runToEnd(engine, stop);
+        if (outcome.status == QLatin1String("interrupted")) {
+            // What reached a sink is committed with its position; the next retry skips it and
+            // removes its entry. Nothing is counted as failed.
+            report.interrupted = true;
+            break;
+        }
         if (outcome.status != QLatin1String("finished")) {
             report.problems << QStringLiteral("%1: %2").arg(file, outcome.message);
             report.failedAgain += static_cast<qint64>(injected.size());
@@ -153,15 +165,16 @@ RetryReport retryDeadLetters(state::StateStore &store,
         }
         // Which records failed during this run, at their node or further on?
         auto after = store.deadLetters(state::DeadLetterFilter{context.pipelineName, {}, {}}, 0);
-        std::map<std::pair<QString, qint64>, bool> failedNow;
+        std::set<RecordKey> failedNow;
         if (after) {
             for (const state::DeadLetterEntry &d : after.value()) {
                 if (d.runId == outcome.runId)
-                    failedNow[{d.stream, d.offset}] = true;
+                    failedNow.insert(keyOf(d));
             }
         }
+        common::crashPoint("dlq-retry-before-remove");
         for (const state::DeadLetterEntry &e : injected) {
-            const bool failed = failedNow.count({e.stream, e.offset}) > 0;
+            const bool failed = failedNow.count(keyOf(e)) > 0;
             auto current = store.deadLetter(e.id);
             // Through its node: the old entry goes (a failure further on has its own entry).
             if (current && current->runId != outcome.runId)

@@ -3,10 +3,13 @@
 #include "common/secrets.h"
 #include "common/time_format.h"
 #include "engine/bounded_queue.h"
+#include "engine/commit_tracker.h"
 #include "engine/run_plan.h"
 
+#include <QEventLoop>
 #include <QFileInfo>
 #include <map>
+#include <set>
 
 namespace weir::engine {
 
@@ -21,14 +24,20 @@ PositionMap toMap(const std::vector<record::SourcePosition> &positions)
 }
 
 // True when the sink already committed everything this batch covers (a replay after restart).
-bool alreadyCommitted(const PositionMap &committed, const record::Batch &batch)
+bool alreadyCommitted(const PositionMap &committed, const record::Batch &batch,
+                      const std::map<std::string, const SourceNode *> &sources)
 {
     if (batch.positions.empty())
         return false;
     for (const auto &p : batch.positions) {
         const auto it = committed.find({p.sourceNode, p.stream});
-        if (it == committed.end() || it->second.offset < p.offset ||
-            (it->second.offset == p.offset && it->second.cursor != p.cursor))
+        if (it == committed.end())
+            return false;
+        const auto source = sources.find(p.sourceNode);
+        const std::partial_ordering order = source != sources.end()
+                                                ? source->second->comparePositions(it->second, p)
+                                                : SourceNode::compareByOffset(it->second, p);
+        if (order != std::partial_ordering::greater && order != std::partial_ordering::equivalent)
             return false;
     }
     return true;
@@ -42,11 +51,16 @@ struct Engine::Wiring
     std::vector<PositionMap> committed;                               // by node index (sinks)
     std::vector<std::thread> workers;
     std::atomic<int> workersLeft{0};
+    std::atomic<int> sinksLeft{0};
     // Written batches are freed here rather than on a sink's thread: a million small values
     // take a while to free, and the sink is the one thread a pipeline cannot spread.
     std::unique_ptr<BoundedQueue<record::Batch>> spent;
     std::thread reaper;
     std::atomic<bool> never{false};
+    // Positions every sink downstream has committed: acknowledgements and mid-run resumes.
+    std::unique_ptr<CommitTracker> commits;
+    std::vector<std::size_t> trackerIndex;                 // by node index (sources)
+    std::map<std::string, const SourceNode *> sourcesById; // orders positions for sinks
 };
 
 Engine::Engine(model::Pipeline pipeline, QString pipelineFile, state::StateStore *store,
@@ -62,11 +76,17 @@ Engine::Engine(model::Pipeline pipeline, QString pipelineFile, state::StateStore
 void Engine::publishAlerts(const std::vector<AlertEvent> &events)
 {
     for (const AlertEvent &e : events) {
-        (void)m_store->logEvent(m_runId,
-                                e.active ? QStringLiteral("alert") : QStringLiteral("info"), e.node,
-                                e.message);
+        logEvent(e.active ? QStringLiteral("alert") : QStringLiteral("info"), e.node, e.message);
         emit alertChanged(e);
     }
+}
+
+void Engine::logEvent(const QString &level, const QString &node, const QString &message)
+{
+    if (!m_store || !m_runId)
+        return;
+    // Every message may quote a connector's words, and those may hold a resolved secret.
+    (void)m_store->logEvent(m_runId, level, node, common::maskSecrets(message, m_secrets));
 }
 
 Engine::~Engine()
@@ -104,20 +124,20 @@ void Engine::fail(const Error &error)
             m_failure = error;
     }
     m_stop = true;
-    if (m_store && m_runId)
-        (void)m_store->logEvent(m_runId, QStringLiteral("error"), error.nodeId, error.message);
+    logEvent(QStringLiteral("error"), error.nodeId, error.message);
+}
+
+Status Engine::retried(PlannedNode &node, const std::function<Status()> &operation)
+{
+    return m_options.retry.run(operation, &m_stop, [&](const Error &e, int attempt) {
+        node.metrics.add(node.metrics.errors, 1);
+        logEvent(QStringLiteral("warning"), node.id,
+                 QStringLiteral("attempt %1 failed, retrying: %2").arg(attempt).arg(e.message));
+    });
 }
 
 Status Engine::openNodes(RunPlan &plan)
 {
-    auto retried = [this](PlannedNode &node, const std::function<Status()> &op) {
-        return m_options.retry.run(op, &m_stop, [&](const Error &e, int attempt) {
-            node.metrics.add(node.metrics.errors, 1);
-            (void)m_store->logEvent(
-                m_runId, QStringLiteral("warning"), node.id,
-                QStringLiteral("attempt %1 failed, retrying: %2").arg(attempt).arg(e.message));
-        });
-    };
     // Sinks first: their committed positions tell the sources where to resume.
     for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
         PlannedNode &node = *plan.nodes[i];
@@ -135,6 +155,24 @@ Status Engine::openNodes(RunPlan &plan)
         if (!s)
             return s;
     }
+    // Every sink's positions are known now: what each source may resume from and acknowledge.
+    std::vector<CommitTracker::SourceInfo> sources;
+    std::map<std::size_t, std::vector<record::SourcePosition>> durable;
+    m_wiring->trackerIndex.assign(plan.nodes.size(), 0);
+    for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+        PlannedNode &node = *plan.nodes[i];
+        if (node.sink) {
+            for (const auto &[key, position] : m_wiring->committed[i])
+                durable[i].push_back(position);
+        }
+        if (!node.source)
+            continue;
+        m_wiring->trackerIndex[i] = sources.size();
+        m_wiring->sourcesById[node.id.toStdString()] = node.source.get();
+        sources.push_back({node.id.toStdString(), node.source.get(), plan.sinksReachableFrom(i)});
+    }
+    m_wiring->commits = std::make_unique<CommitTracker>(sources, std::move(durable));
+
     for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
         PlannedNode &node = *plan.nodes[i];
         if (node.transform) {
@@ -143,34 +181,57 @@ Status Engine::openNodes(RunPlan &plan)
         }
         if (!node.source)
             continue;
-        // Resume each stream from the earliest position any downstream sink committed; a stream
-        // some sink has never seen starts from the beginning (the others skip what they have).
-        const std::vector<std::size_t> sinks = plan.sinksReachableFrom(i);
-        std::map<std::string, record::SourcePosition> earliest;
-        std::map<std::string, std::size_t> seenBy;
-        for (std::size_t s : sinks) {
-            for (const auto &[key, position] : m_wiring->committed[s]) {
-                if (key.first != node.id.toStdString())
-                    continue;
-                auto [it, inserted] = earliest.try_emplace(key.second, position);
-                if (!inserted && position.offset < it->second.offset)
-                    it->second = position;
-                else if (!inserted && position.offset == it->second.offset &&
-                         position.cursor != it->second.cursor)
-                    it->second.cursor
-                        .clear(); // sinks disagree at one offset: resume from the offset itself
-                ++seenBy[key.second];
-            }
-        }
-        std::vector<record::SourcePosition> resume;
-        for (const auto &[stream, position] : earliest) {
-            if (seenBy[stream] == sinks.size())
-                resume.push_back(position);
-        }
-        if (Status s = retried(node, [&] { return node.source->open(node.context, resume); }); !s)
-            return s;
+        const std::size_t slot = m_wiring->trackerIndex[i];
+        CommitTracker *commits = m_wiring->commits.get();
+        node.context.committedPosition = [commits, slot](const std::string &stream) {
+            return commits->committedPosition(slot, stream);
+        };
+        // Sources are opened on their own worker thread (runSource), where they live.
+        node.resumeFrom = resumePositions(plan, i);
     }
     return {};
+}
+
+std::vector<record::SourcePosition> Engine::resumePositions(const RunPlan &plan,
+                                                            std::size_t index) const
+{
+    // Each stream resumes from the earliest position any downstream sink committed; a stream
+    // some sink has never seen starts from the beginning (the others skip what they have).
+    const PlannedNode &node = *plan.nodes[index];
+    const std::string id = node.id.toStdString();
+    std::set<std::string> streams;
+    for (std::size_t s : plan.sinksReachableFrom(index)) {
+        for (const auto &[key, position] : m_wiring->committed[s]) {
+            if (key.first == id)
+                streams.insert(key.second);
+        }
+    }
+    std::vector<record::SourcePosition> resume;
+    const std::size_t slot = m_wiring->trackerIndex[index];
+    for (const std::string &stream : streams) {
+        if (auto p = m_wiring->commits->committedPosition(slot, stream)) {
+            resume.push_back(*p);
+            continue;
+        }
+        // Seen by every sink but not in an order the source can tell (equal offsets, other
+        // cursors): resume from the smallest offset itself, and let each sink skip what it has.
+        std::optional<record::SourcePosition> smallest;
+        std::size_t seenBy = 0;
+        const std::vector<std::size_t> sinks = plan.sinksReachableFrom(index);
+        for (std::size_t s : sinks) {
+            const auto it = m_wiring->committed[s].find({id, stream});
+            if (it == m_wiring->committed[s].end())
+                continue;
+            ++seenBy;
+            if (!smallest || it->second.offset < smallest->offset)
+                smallest = it->second;
+        }
+        if (smallest && seenBy == sinks.size()) {
+            smallest->cursor.clear();
+            resume.push_back(*smallest);
+        }
+    }
+    return resume;
 }
 
 bool Engine::writeDeadLetters(PlannedNode &node, const std::vector<DeadLetter> &dead)
@@ -195,23 +256,76 @@ bool Engine::deliver(PlannedNode &node, record::Batch batch)
     node.metrics.add(node.metrics.recordsOut, static_cast<std::int64_t>(batch.size()));
     if (node.downstream.empty())
         return true;
+    const std::size_t bytes = record::approximateBytes(batch);
     // Every output but the last gets a copy; the last one takes the batch itself.
     for (std::size_t k = 0; k + 1 < node.downstream.size(); ++k) {
-        if (!m_wiring->inputs[node.downstream[k]]->push(batch, m_stop))
+        if (!m_wiring->inputs[node.downstream[k]]->push(batch, m_stop, bytes))
             return false;
     }
-    return m_wiring->inputs[node.downstream.back()]->push(std::move(batch), m_stop);
+    return m_wiring->inputs[node.downstream.back()]->push(std::move(batch), m_stop, bytes);
 }
 
-void Engine::runSource(PlannedNode &node)
+void Engine::acknowledge(PlannedNode &node, std::size_t index)
 {
+    if (node.context.preview)
+        return;
+    for (const record::SourcePosition &p :
+         m_wiring->commits->takeAcknowledgements(m_wiring->trackerIndex[index])) {
+        // Nothing is lost when an acknowledgement fails: the data is committed, and the next
+        // one covers this position too.
+        if (Status s = node.source->acknowledge(p); !s)
+            logEvent(QStringLiteral("warning"), node.id,
+                     QStringLiteral("cannot acknowledge %1 up to %2: %3")
+                         .arg(QString::fromStdString(p.stream))
+                         .arg(p.offset)
+                         .arg(s.error().message));
+    }
+}
+
+void Engine::runSource(PlannedNode &node, std::size_t index)
+{
+    // Constructing an event loop gives this (Qt-adopted) thread an event dispatcher, so a
+    // source may create sockets, timers and network managers in open() and spin a local
+    // QEventLoop in next(). It costs nothing to sources that never use one.
+    const QEventLoop eventDispatcher;
+    Status opened = retried(node, [&] { return node.source->open(node.context, node.resumeFrom); });
+    node.opened = opened.ok();
+    if (Status s = opened; !s) {
+        if (!(s.error().code == ErrorCode::Cancelled && m_stop.load())) {
+            Error e = s.error();
+            e.nodeId = node.id;
+            fail(e);
+        }
+        return;
+    }
     std::vector<DeadLetter> dead;
     while (!m_stop.load()) {
+        acknowledge(node, index);
         record::Batch batch;
-        dead.clear();
-        auto step = node.source->next(batch, dead);
-        if (!step) {
-            Error e = step.error();
+        StepStatus step = StepStatus::HaveMore;
+        // A transient error leaves the source as it was: ask again after a backoff.
+        Status read = m_options.retry.run(
+            [&] {
+                batch = record::Batch();
+                dead.clear();
+                auto next = node.source->next(batch, dead);
+                if (!next)
+                    return Status(next.error());
+                step = next.value();
+                return Status();
+            },
+            &m_stop,
+            [&](const Error &e, int attempt) {
+                node.metrics.add(node.metrics.errors, 1);
+                logEvent(QStringLiteral("warning"), node.id,
+                         QStringLiteral("read attempt %1 failed, retrying: %2")
+                             .arg(attempt)
+                             .arg(e.message));
+            });
+        if (!read) {
+            if (read.error().code == ErrorCode::Cancelled && m_stop.load())
+                break;
+            Error e = read.error();
             e.nodeId = node.id;
             fail(e);
             break;
@@ -222,6 +336,7 @@ void Engine::runSource(PlannedNode &node)
             break;
         const SourceProgress progress = node.source->progress();
         node.metrics.bytesBehind = progress.bytesBehind;
+        node.metrics.recordsBehind = progress.recordsBehind;
         node.metrics.lagMs = progress.newestEventTimeMicros
                                  ? (common::nowMicros() - progress.newestEventTimeMicros) / 1000
                                  : -1;
@@ -230,7 +345,7 @@ void Engine::runSource(PlannedNode &node)
         // A batch of only bad records still carries its positions: the sink must commit them.
         if ((!batch.empty() || !batch.positions.empty()) && !deliver(node, std::move(batch)))
             break;
-        if (step.value() == StepStatus::Finished)
+        if (step == StepStatus::Finished)
             break;
     }
 }
@@ -252,11 +367,25 @@ void Engine::runTransform(PlannedNode &node, BoundedQueue<record::Batch> &input)
     }
 }
 
-void Engine::runSink(PlannedNode &node, BoundedQueue<record::Batch> &input, PositionMap &committed)
+void Engine::runSink(PlannedNode &node, std::size_t index, BoundedQueue<record::Batch> &input,
+                     PositionMap &committed)
 {
+    // Positions written since the last commit: durable once the sink commits them.
+    std::vector<record::SourcePosition> staged;
+    auto commitDone = [&] {
+        if (!staged.empty())
+            m_wiring->commits->committed(index, staged);
+        staged.clear();
+        node.metrics.commitMillis = node.sink->lastCommitMillis();
+    };
+    auto failWith = [&](const Status &s) {
+        Error e = s.error();
+        e.nodeId = node.id;
+        fail(e);
+    };
     while (auto batch = input.pop(m_stop)) {
         node.metrics.add(node.metrics.recordsIn, static_cast<std::int64_t>(batch->size()));
-        if (alreadyCommitted(committed, *batch))
+        if (alreadyCommitted(committed, *batch, m_wiring->sourcesById))
             continue;
         SinkWriteStats stats;
         Status s = m_options.retry.run(
@@ -270,43 +399,43 @@ void Engine::runSink(PlannedNode &node, BoundedQueue<record::Batch> &input, Posi
             &m_stop,
             [&](const Error &e, int attempt) {
                 node.metrics.add(node.metrics.errors, 1);
-                (void)m_store->logEvent(m_runId, QStringLiteral("warning"), node.id,
-                                        QStringLiteral("write attempt %1 failed, retrying: %2")
-                                            .arg(attempt)
-                                            .arg(e.message));
+                logEvent(QStringLiteral("warning"), node.id,
+                         QStringLiteral("write attempt %1 failed, retrying: %2")
+                             .arg(attempt)
+                             .arg(e.message));
             });
         if (!s) {
-            Error e = s.error();
-            e.nodeId = node.id;
-            fail(e);
+            // A write cut short by a stop is no failure: nothing of it was committed.
+            if (!(s.error().code == ErrorCode::Cancelled && m_stop.load()))
+                failWith(s);
             break;
         }
-        for (const auto &p : batch->positions)
+        for (const auto &p : batch->positions) {
             committed[{p.sourceNode, p.stream}] = p;
+            staged.push_back(p);
+        }
         node.metrics.add(node.metrics.recordsOut, stats.written);
         node.metrics.add(node.metrics.deadLetters, stats.rejected);
         node.metrics.add(node.metrics.errors, stats.rejected);
-        node.metrics.commitMillis = node.sink->lastCommitMillis();
         node.metrics.lagMs = (common::nowMicros() - batch->ingestTimeMicros) / 1000;
         m_wiring->spent->push(std::move(*batch), m_wiring->never);
+        if (stats.committed)
+            commitDone();
         // Nothing waiting: commit now rather than keep rows back (latency over throughput).
         if (input.size() == 0) {
             if (Status f = node.sink->flush(); !f) {
-                Error e = f.error();
-                e.nodeId = node.id;
-                fail(e);
+                failWith(f);
                 return;
             }
-            node.metrics.commitMillis = node.sink->lastCommitMillis();
+            commitDone();
         }
     }
     // Commits what is staged, on a normal end and on a stop: the positions written with the
     // data keep either consistent.
-    if (Status s = node.sink->close(); !s) {
-        Error e = s.error();
-        e.nodeId = node.id;
-        fail(e);
-    }
+    if (Status s = node.sink->close(); !s)
+        failWith(s);
+    else
+        commitDone();
 }
 
 void Engine::runWorker(std::size_t index)
@@ -314,19 +443,39 @@ void Engine::runWorker(std::size_t index)
     PlannedNode &node = *m_plan->nodes[index];
     try {
         if (node.source)
-            runSource(node);
+            runSource(node, index);
         else if (node.transform)
             runTransform(node, *m_wiring->inputs[index]);
         else
-            runSink(node, *m_wiring->inputs[index], m_wiring->committed[index]);
+            runSink(node, index, *m_wiring->inputs[index], m_wiring->committed[index]);
     } catch (const std::exception &e) {
         fail(makeError(ErrorCode::Permanent, QString::fromUtf8(e.what()), node.id));
     }
     for (std::size_t d : node.downstream)
         m_wiring->inputs[d]->producerDone();
-    if (node.sink)
+    if (node.sink) {
         m_wiring->spent->producerDone();
+        --m_wiring->sinksLeft;
+    }
+    if (node.source)
+        finishSource(node, index);
     --m_wiring->workersLeft;
+}
+
+void Engine::finishSource(PlannedNode &node, std::size_t index)
+{
+    // What the sinks commit after the source's last batch is acknowledged here, on the
+    // source's own thread, once they are all done; the source is then destroyed on it too
+    // (its QObjects, if it has any, live here).
+    while (m_wiring->sinksLeft.load() > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    try {
+        if (node.opened)
+            acknowledge(node, index);
+        node.source.reset();
+    } catch (const std::exception &e) {
+        fail(makeError(ErrorCode::Permanent, QString::fromUtf8(e.what()), node.id));
+    }
 }
 
 MetricsSnapshot Engine::sample(const RunPlan &plan) const
@@ -347,8 +496,9 @@ MetricsSnapshot Engine::sample(const RunPlan &plan) const
         s.queueDepth = m_wiring->inputs[i] ? static_cast<qint64>(m_wiring->inputs[i]->size()) : 0;
         s.lagMs = n.metrics.lagMs.load();
         s.bytesBehind = n.metrics.bytesBehind.load();
+        s.recordsBehind = n.metrics.recordsBehind.load();
         s.commitMillis = n.metrics.commitMillis.load();
-        if (n.source)
+        if (n.isSource)
             snap.totals.recordsIn += s.recordsIn;
         if (n.sink)
             snap.totals.recordsOut += s.recordsOut;
@@ -376,6 +526,8 @@ void Engine::coordinate()
             plan.emplace(std::move(built.value()));
         else
             fail(built.error());
+        if (plan)
+            m_secrets = plan->secretValues;
         if (plan && !m_options.injectInto.isEmpty()) {
             if (Status s =
                     injectBatches(*plan, m_options.injectInto, std::move(m_options.injected));
@@ -396,7 +548,7 @@ void Engine::coordinate()
                 NodeContext{m_pipeline.name, n.id, m_runId, &m_stop, m_store, m_options.once};
             if (n.upstreamCount > 0)
                 m_wiring->inputs[i] = std::make_unique<BoundedQueue<record::Batch>>(
-                    m_options.queueCapacity, n.upstreamCount);
+                    m_options.queueCapacity, n.upstreamCount, m_options.queueBytes);
         }
         (void)m_store->recordRunNodes(m_runId, plan->describe());
         if (Status s = openNodes(*plan); !s)
@@ -407,6 +559,7 @@ void Engine::coordinate()
         int sinks = 0;
         for (const auto &n : plan->nodes)
             sinks += n->sink ? 1 : 0;
+        m_wiring->sinksLeft = sinks;
         m_wiring->spent =
             std::make_unique<BoundedQueue<record::Batch>>(m_options.queueCapacity, sinks);
         m_wiring->reaper = std::thread([w = m_wiring.get()] {
@@ -454,8 +607,7 @@ void Engine::coordinate()
     }
     if (m_failure) {
         outcome.status = QStringLiteral("failed");
-        outcome.message =
-            common::maskSecrets(m_failure->describe(), plan ? plan->secretValues : QStringList());
+        outcome.message = common::maskSecrets(m_failure->describe(), m_secrets);
         outcome.failedNode = m_failure->nodeId;
     } else if (m_stopRequested.load()) {
         outcome.status = QStringLiteral("interrupted");

@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QString>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,6 +34,9 @@ using PositionMap = std::map<std::pair<std::string, std::string>, record::Source
 struct EngineOptions
 {
     std::size_t queueCapacity = 4; // batches per edge
+    // Bytes per edge: a queue takes no further batch while it holds this much (one always
+    // passes), so the memory of an edge stays bounded whatever the record size.
+    std::size_t queueBytes = std::size_t{64} << 20;
     common::RetryPolicy retry;
     int metricsIntervalMs = 1000;
     bool once = false; // watching sources finish once they have read what is there
@@ -74,14 +78,25 @@ signals:
 
 private:
     void coordinate();
+    // Opens sinks and transforms, and works out where each source resumes.
     Status openNodes(RunPlan &plan);
+    // Runs `operation` with the retry policy, logging each failed attempt of `node`.
+    Status retried(PlannedNode &node, const std::function<Status()> &operation);
     void runWorker(std::size_t index);
-    void runSource(PlannedNode &node);
+    std::vector<record::SourcePosition> resumePositions(const RunPlan &plan,
+                                                        std::size_t index) const;
+    void runSource(PlannedNode &node, std::size_t index);
+    void finishSource(PlannedNode &node, std::size_t index);
+    // Hands the source what every sink downstream has committed since last time.
+    void acknowledge(PlannedNode &node, std::size_t index);
     void runTransform(PlannedNode &node, BoundedQueue<record::Batch> &input);
-    void runSink(PlannedNode &node, BoundedQueue<record::Batch> &input, PositionMap &committed);
+    void runSink(PlannedNode &node, std::size_t index, BoundedQueue<record::Batch> &input,
+                 PositionMap &committed);
     bool deliver(PlannedNode &node, record::Batch batch);
     bool writeDeadLetters(PlannedNode &node, const std::vector<DeadLetter> &dead);
     void fail(const Error &error);
+    // The run's event log; resolved secrets are masked in every message.
+    void logEvent(const QString &level, const QString &node, const QString &message);
     void publishAlerts(const std::vector<AlertEvent> &events);
     MetricsSnapshot sample(const RunPlan &plan) const;
 
@@ -96,6 +111,7 @@ private:
     std::atomic<bool> m_stopRequested{false}; // by the user, as opposed to by a failure
     std::thread m_coordinator;
     qint64 m_runId = 0;
+    QStringList m_secrets; // resolved secret values of this run, masked in every message
 
     // Valid while the coordinator runs.
     RunPlan *m_plan = nullptr;

@@ -8,7 +8,10 @@
 
 #include <QString>
 #include <atomic>
+#include <compare>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +19,8 @@ namespace weir::engine {
 
 class DeadLetterWriter;
 
-// A record that could not be processed, with what went wrong and where it came from.
+// A record that could not be processed, with what went wrong and where it came from. Its
+// identity is (stream, offset, location), as for the record itself (see ChangeEvent).
 struct DeadLetter
 {
     std::string stream;
@@ -24,6 +28,15 @@ struct DeadLetter
     std::int64_t line = 0;
     QString error;   // names the field or column when the problem is one
     QString payload; // the record as it arrived: raw text, or a JSON object of its fields
+    std::string location = {};
+
+    // The dead letter of one event of a batch, keeping its identity.
+    static DeadLetter of(const record::Batch &batch, const record::ChangeEvent &event,
+                         QString error, QString payload)
+    {
+        return DeadLetter{batch.stream,     event.offset,       event.line,
+                          std::move(error), std::move(payload), event.location};
+    }
 };
 
 struct NodeContext
@@ -35,6 +48,15 @@ struct NodeContext
     DeadLetterWriter *deadLetters = nullptr;
     // Read what is there now, then finish (sources that would otherwise keep watching).
     bool once = false;
+    // A data preview: read a little and leave no trace upstream — join no consumer group,
+    // create no replication slot, acknowledge nothing.
+    bool preview = false;
+    // For sources: the position every sink downstream has committed for a stream, asked when a
+    // stream appears while running (a partition assigned after a rebalance, a table added to a
+    // publication). Empty when no sink has committed one (read the stream from its start).
+    // Safe to call from the source's thread at any time; unset in previews.
+    std::function<std::optional<record::SourcePosition>(const std::string &stream)>
+        committedPosition = {};
 
     bool stopping() const
     {
@@ -60,11 +82,29 @@ enum class StepStatus
 // How far a source is behind its head, for lag metrics. -1 when unknown.
 struct SourceProgress
 {
-    std::int64_t bytesBehind = -1;
-    std::int64_t recordsBehind = -1;
+    std::int64_t bytesBehind = -1;   // files, a replication slot's WAL
+    std::int64_t recordsBehind = -1; // a Kafka consumer's lag
     std::int64_t newestEventTimeMicros = 0;
 };
 
+// The contract of a source (see ARCHITECTURE.md, "Positions, acknowledgements"):
+// - open() gets the positions the sinks committed; the source resumes strictly after them.
+// - next() runs on one worker thread and returns within about a second even when there is
+//   nothing to read (poll with a timeout, check context.stopping()), so that stop and
+//   acknowledgements are served. A transient error (connection lost, broker down, HTTP 503)
+//   returns ErrorCode::Transient with the source's state unchanged: the engine calls next()
+//   again after a backoff and logs each attempt. Anything else stops the run.
+// - Every record carries a location unique within its stream (ChangeEvent::offset/location)
+//   and every batch the position it reaches; a batch of only dead letters still carries it.
+// - open(), next(), acknowledge() and the destructor all run on the source's own worker
+//   thread. acknowledge() comes between next() calls, and once more after the last one when
+//   every sink has finished, with positions that every sink downstream has committed: the one
+//   place to release anything upstream. Never in a preview.
+// - A source that needs a Qt event loop (network replies, an HTTP server) creates its QObjects
+//   in open(): they live on the worker thread, which Qt adopts and the engine gives an event
+//   dispatcher before open(). next() spins a local QEventLoop for at most its poll time (quit
+//   by a QTimer or by the reply it waits for). They are deleted with the source, on the same
+//   thread.
 class SourceNode
 {
 public:
@@ -75,11 +115,29 @@ public:
     // Fills `batch` (events, schema, stream, end position); bad records go to `dead`.
     virtual Result<StepStatus> next(record::Batch &batch, std::vector<DeadLetter> &dead) = 0;
     virtual SourceProgress progress() const { return {}; }
-    // Called once the batches up to `position` are committed by every sink.
+    // Called once the batches up to `position` are committed by every sink downstream.
     virtual Status acknowledge(const record::SourcePosition &position)
     {
         (void)position;
         return {};
+    }
+    // Orders two positions of one stream of this source: `less` when `a` comes first. The
+    // default orders by offset and calls equal offsets with different cursors unordered; a
+    // source whose offset does not grow with every batch (a watermark shared by many rows)
+    // orders by its cursor. Pure: may be called from any thread.
+    virtual std::partial_ordering comparePositions(const record::SourcePosition &a,
+                                                   const record::SourcePosition &b) const
+    {
+        return compareByOffset(a, b);
+    }
+
+    static std::partial_ordering compareByOffset(const record::SourcePosition &a,
+                                                 const record::SourcePosition &b)
+    {
+        if (a.offset != b.offset)
+            return a.offset <=> b.offset;
+        return a.cursor == b.cursor ? std::partial_ordering::equivalent
+                                    : std::partial_ordering::unordered;
     }
 };
 
@@ -100,6 +158,9 @@ struct SinkWriteStats
 {
     std::int64_t written = 0;  // events applied to the target
     std::int64_t rejected = 0; // events sent to the dead-letter queue instead
+    // The write ended with a commit of everything written so far (a full group commit, or a
+    // sink that commits each write): the positions of this and earlier batches are durable.
+    bool committed = false;
 };
 
 class SinkNode

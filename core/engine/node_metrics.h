@@ -15,6 +15,7 @@ struct NodeMetrics
     std::atomic<std::int64_t> errors{0};
     std::atomic<std::int64_t> deadLetters{0};
     std::atomic<std::int64_t> bytesBehind{-1};
+    std::atomic<std::int64_t> recordsBehind{-1};
     std::atomic<std::int64_t> lagMs{-1};
     std::atomic<double> commitMillis{0.0};
 

@@ -164,6 +164,7 @@ Result<PreviewTable> previewNode(const model::Pipeline &pipeline, const QString 
         node.context.stopRequested = stop;
         node.context.deadLetters = &deadLetters;
         node.context.once = true;
+        node.context.preview = true;
         Status opened = node.source      ? node.source->open(node.context, {})
                         : node.transform ? node.transform->open(node.context)
                                          : Status{};

@@ -92,12 +92,19 @@ std::optional<QByteArray> bytesBehind(const state::MetricSample &s)
     return QByteArray::number(s.bytesBehind);
 }
 
+std::optional<QByteArray> recordsBehind(const state::MetricSample &s)
+{
+    if (s.recordsBehind < 0)
+        return std::nullopt;
+    return QByteArray::number(s.recordsBehind);
+}
+
 std::optional<QByteArray> commitSeconds(const state::MetricSample &s)
 {
     return formatDouble(s.commitMillis / 1000.0);
 }
 
-const std::array<NodeFamily, 8> kNodeFamilies{{
+const std::array<NodeFamily, 9> kNodeFamilies{{
     {"weir_records_in_total", "counter", "Records a node received (at a source: records read).",
      recordsIn},
     {"weir_records_out_total", "counter", "Records a node passed on (at a sink: records written).",
@@ -112,6 +119,10 @@ const std::array<NodeFamily, 8> kNodeFamilies{{
     {"weir_bytes_behind", "gauge",
      "Bytes between a source's position and the head of its input; absent when unknown.",
      bytesBehind},
+    {"weir_records_behind", "gauge",
+     "Records between a source's position and the head of its input (a consumer's lag); absent "
+     "when unknown.",
+     recordsBehind},
     {"weir_commit_seconds", "gauge", "Duration of a sink's latest commit.", commitSeconds},
 }};
 

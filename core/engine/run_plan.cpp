@@ -71,6 +71,7 @@ Status injectBatches(RunPlan &plan, const QString &nodeId, std::vector<record::B
         feeder->id = QStringLiteral("dlq-retry");
         feeder->type = plan.nodes[start]->type;
         feeder->source = std::move(injected);
+        feeder->isSource = true;
         kept.push_back(std::move(feeder));
     }
     for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
@@ -140,6 +141,7 @@ Result<RunPlan> buildRunPlan(const model::Pipeline &pipeline,
         switch (node->type->category) {
         case model::NodeCategory::Source:
             node->source = node->type->makeSource(node->config);
+            node->isSource = true;
             break;
         case model::NodeCategory::Transform:
             node->transform = node->type->makeTransform(node->config);

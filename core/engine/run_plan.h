@@ -21,13 +21,16 @@ struct PlannedNode
     QString id;
     const model::NodeType *type = nullptr;
     model::NodeConfig config;
-    std::unique_ptr<SourceNode> source;
+    std::unique_ptr<SourceNode> source; // destroyed on its worker thread when it is done
+    bool isSource = false;              // stays true once `source` is gone
     std::unique_ptr<TransformNode> transform;
     std::unique_ptr<SinkNode> sink;
     std::vector<std::size_t> downstream; // indexes into RunPlan::nodes
     int upstreamCount = 0;
     NodeContext context;
     NodeMetrics metrics;
+    std::vector<record::SourcePosition> resumeFrom; // sources: the committed positions
+    bool opened = false;                            // sources: open() succeeded
 };
 
 struct RunPlan

@@ -4,15 +4,23 @@
 // make its runtime. Adding a connector means one registerType call; nothing else changes.
 // Filled once at start-up on the main thread; read-only (and so thread-safe) after.
 
-#include "engine/node.h"
+#include "common/result.h"
 #include "model/config_schema.h"
 #include "model/node_config.h"
+#include "record/batch.h"
 
 #include <QString>
 #include <functional>
 #include <map>
 #include <memory>
 #include <vector>
+
+// The runtimes live in engine/; the model only names them (it never includes engine headers).
+namespace weir::engine {
+class SourceNode;
+class TransformNode;
+class SinkNode;
+} // namespace weir::engine
 
 namespace weir::model {
 
@@ -44,6 +52,21 @@ struct FieldProblem
 // Checks beyond what the schema can say (the shape of a rules object, say).
 using ConfigCheck = std::function<std::vector<FieldProblem>(const QJsonObject &config)>;
 
+// A dead letter as this node type wrote it, to be read back for a retry.
+struct DeadLetterText
+{
+    std::string stream;
+    QString payload;
+    qint64 offset = 0;
+    qint64 line = 0;
+    std::string location;
+};
+// Reads a dead letter's payload the way the node reads its input (a CSV row with the node's
+// own delimiter, quote, header and empty-as-null options) into a one-record batch. Node types
+// whose dead letters are JSON objects of the record's fields need none.
+using DeadLetterReader =
+    std::function<Result<record::Batch>(const NodeConfig &config, const DeadLetterText &letter)>;
+
 struct NodeType
 {
     QString id;          // "csv.source"
@@ -53,10 +76,11 @@ struct NodeType
     std::vector<PortSpec> inputs;
     std::vector<PortSpec> outputs;
     ConfigSchema schema;
-    SourceFactory makeSource;       // set for sources
-    TransformFactory makeTransform; // set for transforms
-    SinkFactory makeSink;           // set for sinks
-    ConfigCheck checkConfig;        // optional
+    SourceFactory makeSource;        // set for sources
+    TransformFactory makeTransform;  // set for transforms
+    SinkFactory makeSink;            // set for sinks
+    ConfigCheck checkConfig;         // optional
+    DeadLetterReader readDeadLetter; // optional: for raw-text dead letters
 
     const PortSpec *input(const QString &name) const;
     const PortSpec *output(const QString &name) const;

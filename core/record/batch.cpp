@@ -15,4 +15,25 @@ void keepEvents(Batch &batch, const std::vector<bool> &keep)
     batch.events.resize(kept);
 }
 
+std::size_t approximateBytes(const Batch &batch)
+{
+    // Text up to std::string's small-buffer size lives inside the Value itself.
+    constexpr std::size_t kInline = 15;
+    std::size_t bytes = sizeof(Batch) + batch.events.capacity() * sizeof(ChangeEvent);
+    auto values = [&](const std::vector<Value> &row) {
+        bytes += row.capacity() * sizeof(Value);
+        for (const Value &v : row) {
+            if (v.text().size() > kInline)
+                bytes += v.text().size();
+        }
+    };
+    for (const ChangeEvent &e : batch.events) {
+        values(e.after);
+        values(e.before);
+        if (e.location.size() > kInline)
+            bytes += e.location.size();
+    }
+    return bytes;
+}
+
 } // namespace weir::record

@@ -45,6 +45,9 @@ struct Batch
     bool empty() const { return events.empty(); }
 };
 
+// About how much memory the batch holds (events, values and their text): what bounds a queue.
+std::size_t approximateBytes(const Batch &batch);
+
 // Keeps the events whose flag is set, in their order (positions stay: they say what was read).
 void keepEvents(Batch &batch, const std::vector<bool> &keep);
 

@@ -6,6 +6,7 @@
 #include "record/value.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace weir::record {
@@ -26,6 +27,11 @@ struct ChangeEvent
     std::int64_t offset = 0;          // where the record starts in its source stream
     std::int64_t line = 0;            // 1-based line in a text source, 0 when not a text source
     std::int64_t eventTimeMicros = 0; // 0 when the source carries no event time
+    // Together with `offset`, unique within the stream: empty where the offset alone says
+    // which record this is (a byte offset, a partition offset); otherwise the source's own
+    // name for the row (a (watermark, key) cursor, an LSN and index, a page and index).
+    // Transforms keep it, so two different records never share a dead-letter entry.
+    std::string location = {};
 
     // The values that identify the row: after, or before for a delete.
     const std::vector<Value> &current() const { return op == Op::Delete ? before : after; }

@@ -64,7 +64,8 @@ private:
 const char *const kRunColumns = "id, pipeline, file, started_ms, finished_ms, status, records_in, "
                                 "records_out, errors, dead_letters, message";
 const char *const kDeadLetterColumns =
-    "id, pipeline, node, stream, \"offset\", line, error, attempts, payload, created_ms, run_id";
+    "id, pipeline, node, stream, \"offset\", line, error, attempts, payload, created_ms, run_id, "
+    "location";
 
 // WHERE clause for a filter; bindFilter binds its values in the same order.
 std::string filterClause(const DeadLetterFilter &f)
@@ -106,9 +107,9 @@ RunRecord readRun(const SqliteStatement &s)
 
 MetricSample readSample(const SqliteStatement &s)
 {
-    return MetricSample{s.columnInt(0), s.columnQString(1), s.columnInt(2),    s.columnInt(3),
-                        s.columnInt(4), s.columnInt(5),     s.columnInt(6),    s.columnInt(7),
-                        s.columnInt(8), s.columnInt(9),     s.columnDouble(10)};
+    return MetricSample{s.columnInt(0), s.columnQString(1), s.columnInt(2),     s.columnInt(3),
+                        s.columnInt(4), s.columnInt(5),     s.columnInt(6),     s.columnInt(7),
+                        s.columnInt(8), s.columnInt(9),     s.columnDouble(10), s.columnInt(11)};
 }
 
 DeadLetterEntry readEntry(const SqliteStatement &s)
@@ -118,7 +119,7 @@ DeadLetterEntry readEntry(const SqliteStatement &s)
                            s.columnInt(4),     s.columnInt(5),
                            s.columnQString(6), static_cast<int>(s.columnInt(7)),
                            s.columnQString(8), s.columnInt(9),
-                           s.columnInt(10)};
+                           s.columnInt(10),    s.columnText(11)};
 }
 
 // Runs a one-row SELECT and reads it, or says which id is missing.
@@ -153,8 +154,8 @@ Status insertMetrics(SqliteDb &db, const std::vector<MetricSample> &samples)
 {
     auto stmt =
         db.prepare("INSERT INTO metrics(run_id, node, time_ms, records_in, records_out, errors, "
-                   "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                   "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, records_behind) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt)
         return stmt.error();
     WriteTransaction transaction(db);
@@ -172,6 +173,7 @@ Status insertMetrics(SqliteDb &db, const std::vector<MetricSample> &samples)
         stmt->bindInt(9, m.lagMs);
         stmt->bindInt(10, m.bytesBehind);
         stmt->bindDouble(11, m.commitMillis);
+        stmt->bindInt(12, m.recordsBehind);
         if (Status s = stmt->run(); !s)
             return s;
     }
@@ -183,11 +185,13 @@ Status upsertDeadLetters(SqliteDb &db, const engine::NodeContext &node,
 {
     // A record failing again (a rerun after a crash, a retry) bumps its entry instead of adding
     // a second one; created_ms keeps the first failure.
-    auto stmt = db.prepare("INSERT INTO dead_letters(pipeline, node, stream, \"offset\", line, "
-                           "error, payload, created_ms, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                           "ON CONFLICT(pipeline, node, stream, \"offset\") DO UPDATE SET "
-                           "attempts = attempts + 1, error = excluded.error, "
-                           "run_id = excluded.run_id");
+    auto stmt =
+        db.prepare("INSERT INTO dead_letters(pipeline, node, stream, \"offset\", line, "
+                   "error, payload, created_ms, run_id, location) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT(pipeline, node, stream, \"offset\", location) DO UPDATE SET "
+                   "attempts = attempts + 1, error = excluded.error, "
+                   "run_id = excluded.run_id");
     if (!stmt)
         return stmt.error();
     WriteTransaction transaction(db);
@@ -204,6 +208,7 @@ Status upsertDeadLetters(SqliteDb &db, const engine::NodeContext &node,
         stmt->bindText(7, d.payload);
         stmt->bindInt(8, now);
         stmt->bindInt(9, node.runId);
+        stmt->bindText(10, std::string_view(d.location));
         if (Status s = stmt->run(); !s)
             return s;
     }
@@ -211,6 +216,15 @@ Status upsertDeadLetters(SqliteDb &db, const engine::NodeContext &node,
 }
 
 } // namespace
+
+QString recordPlace(const DeadLetterEntry &entry, const QString &stream)
+{
+    if (entry.line > 0)
+        return QStringLiteral("%1:%2").arg(stream).arg(entry.line);
+    if (!entry.location.empty())
+        return QStringLiteral("%1 %2").arg(stream, QString::fromStdString(entry.location));
+    return QStringLiteral("%1@%2").arg(stream).arg(entry.offset);
+}
 
 QString StateStore::defaultPath()
 {
@@ -238,12 +252,15 @@ Result<std::unique_ptr<StateStore>> StateStore::open(const QString &path)
     if (Status s = store->migrate(); !s)
         return makeError(s.error().code,
                          QStringLiteral("state database %1: %2").arg(path, s.error().message));
+    if (Status s = store->openReader(); !s)
+        return makeError(s.error().code,
+                         QStringLiteral("state database %1: %2").arg(path, s.error().message));
     return store;
 }
 
 int StateStore::schemaVersion() const
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_readMutex);
     return schemaVersionLocked();
 }
 
@@ -284,10 +301,10 @@ Status StateStore::finishRun(qint64 runId, const QString &status, const RunTotal
 
 Result<std::vector<RunRecord>> StateStore::runs(const QString &pipeline, int limit) const
 {
-    std::lock_guard lock(m_mutex);
-    auto stmt = m_db.prepare(std::string("SELECT ") + kRunColumns + " FROM runs" +
-                             (pipeline.isEmpty() ? "" : " WHERE pipeline = ?2") +
-                             " ORDER BY id DESC LIMIT ?1");
+    std::lock_guard lock(m_readMutex);
+    auto stmt = m_readDb.prepare(std::string("SELECT ") + kRunColumns + " FROM runs" +
+                                 (pipeline.isEmpty() ? "" : " WHERE pipeline = ?2") +
+                                 " ORDER BY id DESC LIMIT ?1");
     if (!stmt)
         return storeError(m_path, "listing runs", stmt.error());
     stmt->bindInt(1, limit > 0 ? limit : -1);
@@ -298,9 +315,9 @@ Result<std::vector<RunRecord>> StateStore::runs(const QString &pipeline, int lim
 
 Result<RunRecord> StateStore::run(qint64 id) const
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_readMutex);
     const std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?";
-    return annotate(m_path, "reading a run", readOne<RunRecord>(m_db, sql, id, "run", readRun));
+    return annotate(m_path, "reading a run", readOne<RunRecord>(m_readDb, sql, id, "run", readRun));
 }
 
 Status StateStore::appendMetrics(const std::vector<MetricSample> &samples)
@@ -313,11 +330,13 @@ Status StateStore::appendMetrics(const std::vector<MetricSample> &samples)
 
 Result<std::vector<MetricSample>> StateStore::metrics(qint64 runId, const QString &node) const
 {
-    std::lock_guard lock(m_mutex);
-    auto stmt = m_db.prepare(std::string("SELECT run_id, node, time_ms, records_in, records_out, "
-                                         "errors, dead_letters, queue_depth, lag_ms, "
-                                         "bytes_behind, commit_ms FROM metrics WHERE run_id = ?1") +
-                             (node.isEmpty() ? "" : " AND node = ?2") + " ORDER BY time_ms, rowid");
+    std::lock_guard lock(m_readMutex);
+    auto stmt =
+        m_readDb.prepare(std::string("SELECT run_id, node, time_ms, records_in, records_out, "
+                                     "errors, dead_letters, queue_depth, lag_ms, "
+                                     "bytes_behind, commit_ms, records_behind FROM metrics "
+                                     "WHERE run_id = ?1") +
+                         (node.isEmpty() ? "" : " AND node = ?2") + " ORDER BY time_ms, rowid");
     if (!stmt)
         return storeError(m_path, "reading metrics", stmt.error());
     stmt->bindInt(1, runId);
@@ -340,10 +359,12 @@ Result<qint64> StateStore::downsampleMetrics(qint64 beforeMs)
     auto fold =
         s ? m_db.prepare(
                 "INSERT INTO folded(run_id, node, time_ms, records_in, records_out, errors, "
-                "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, resolution_s) "
+                "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, records_behind, "
+                "resolution_s) "
                 "SELECT run_id, node, time_ms / 60000 * 60000, max(records_in), max(records_out), "
                 "max(errors), max(dead_letters), max(queue_depth), max(lag_ms), min(bytes_behind), "
-                "avg(commit_ms), 60 FROM metrics WHERE resolution_s = 1 AND time_ms < ?1 "
+                "avg(commit_ms), max(records_behind), 60 FROM metrics WHERE resolution_s = 1 AND "
+                "time_ms < ?1 "
                 "GROUP BY run_id, node, time_ms / 60000")
           : Result<common::SqliteStatement>(s.error());
     if (!fold)
@@ -377,9 +398,10 @@ Status StateStore::write(const engine::NodeContext &node,
 Result<std::vector<DeadLetterEntry>> StateStore::deadLetters(const DeadLetterFilter &filter,
                                                              int limit) const
 {
-    std::lock_guard lock(m_mutex);
-    auto stmt = m_db.prepare(std::string("SELECT ") + kDeadLetterColumns + " FROM dead_letters" +
-                             filterClause(filter) + " ORDER BY id DESC LIMIT ?");
+    std::lock_guard lock(m_readMutex);
+    auto stmt =
+        m_readDb.prepare(std::string("SELECT ") + kDeadLetterColumns + " FROM dead_letters" +
+                         filterClause(filter) + " ORDER BY id DESC LIMIT ?");
     if (!stmt)
         return storeError(m_path, "listing dead letters", stmt.error());
     const int next = bindFilter(*stmt, filter);
@@ -390,17 +412,17 @@ Result<std::vector<DeadLetterEntry>> StateStore::deadLetters(const DeadLetterFil
 
 Result<DeadLetterEntry> StateStore::deadLetter(qint64 id) const
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_readMutex);
     const std::string sql =
         std::string("SELECT ") + kDeadLetterColumns + " FROM dead_letters WHERE id = ?";
     return annotate(m_path, "reading a dead letter",
-                    readOne<DeadLetterEntry>(m_db, sql, id, "dead letter", readEntry));
+                    readOne<DeadLetterEntry>(m_readDb, sql, id, "dead letter", readEntry));
 }
 
 Result<qint64> StateStore::countDeadLetters(const DeadLetterFilter &filter) const
 {
-    std::lock_guard lock(m_mutex);
-    auto stmt = m_db.prepare("SELECT count(*) FROM dead_letters" + filterClause(filter));
+    std::lock_guard lock(m_readMutex);
+    auto stmt = m_readDb.prepare("SELECT count(*) FROM dead_letters" + filterClause(filter));
     if (!stmt)
         return storeError(m_path, "counting dead letters", stmt.error());
     bindFilter(*stmt, filter);
@@ -472,8 +494,9 @@ NodeRole roleFromName(const QString &name)
     return NodeRole::Transform;
 }
 
-const char *const kSampleColumns = "run_id, node, time_ms, records_in, records_out, errors, "
-                                   "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms";
+const char *const kSampleColumns =
+    "run_id, node, time_ms, records_in, records_out, errors, dead_letters, queue_depth, lag_ms, "
+    "bytes_behind, commit_ms, records_behind";
 
 } // namespace
 
@@ -501,9 +524,9 @@ Status StateStore::recordRunNodes(qint64 runId, const std::vector<RunNode> &node
 
 Result<std::vector<RunNode>> StateStore::runNodes(qint64 runId) const
 {
-    std::lock_guard lock(m_mutex);
-    auto stmt =
-        m_db.prepare("SELECT node, role, upstream FROM run_nodes WHERE run_id = ? ORDER BY rowid");
+    std::lock_guard lock(m_readMutex);
+    auto stmt = m_readDb.prepare(
+        "SELECT node, role, upstream FROM run_nodes WHERE run_id = ? ORDER BY rowid");
     if (!stmt)
         return storeError(m_path, "reading a run's nodes", stmt.error());
     stmt->bindInt(1, runId);
@@ -518,14 +541,14 @@ Result<std::vector<RunNode>> StateStore::runNodes(qint64 runId) const
 Result<std::vector<MetricSample>>
 StateStore::pipelineMetrics(const QString &pipeline, qint64 fromMs, const QString &node) const
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_readMutex);
     // The runs that can have samples in the window, then each one's rows by the run index.
     // (Grouping into buckets in SQL measured slower: it sorts in a temporary B-tree.)
-    auto stmt =
-        m_db.prepare(std::string("SELECT ") + kSampleColumns +
-                     " FROM metrics WHERE run_id IN (SELECT id FROM runs WHERE pipeline = "
-                     "?1 AND (finished_ms = 0 OR finished_ms >= ?2)) AND time_ms >= ?2" +
-                     (node.isEmpty() ? "" : " AND node = ?3") + " ORDER BY run_id, node, time_ms");
+    auto stmt = m_readDb.prepare(
+        std::string("SELECT ") + kSampleColumns +
+        " FROM metrics WHERE run_id IN (SELECT id FROM runs WHERE pipeline = "
+        "?1 AND (finished_ms = 0 OR finished_ms >= ?2)) AND time_ms >= ?2" +
+        (node.isEmpty() ? "" : " AND node = ?3") + " ORDER BY run_id, node, time_ms");
     if (!stmt)
         return storeError(m_path, "reading metrics history", stmt.error());
     stmt->bindText(1, pipeline);
@@ -538,12 +561,13 @@ StateStore::pipelineMetrics(const QString &pipeline, qint64 fromMs, const QStrin
 
 Result<std::vector<MetricSample>> StateStore::lastMetrics(qint64 runId) const
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_readMutex);
     // The run's nodes (from run_nodes; from the samples for runs recorded before it), then one
     // index seek per node for its newest sample: cheap however long the run was.
-    auto nodes = m_db.prepare("SELECT node FROM run_nodes WHERE run_id = ?1 UNION "
-                              "SELECT DISTINCT node FROM metrics WHERE run_id = ?1 AND NOT EXISTS "
-                              "(SELECT 1 FROM run_nodes WHERE run_id = ?1) ORDER BY 1");
+    auto nodes =
+        m_readDb.prepare("SELECT node FROM run_nodes WHERE run_id = ?1 UNION "
+                         "SELECT DISTINCT node FROM metrics WHERE run_id = ?1 AND NOT EXISTS "
+                         "(SELECT 1 FROM run_nodes WHERE run_id = ?1) ORDER BY 1");
     if (!nodes)
         return storeError(m_path, "reading a run's final metrics", nodes.error());
     nodes->bindInt(1, runId);
@@ -551,9 +575,9 @@ Result<std::vector<MetricSample>> StateStore::lastMetrics(qint64 runId) const
         *nodes, [](const SqliteStatement &s) { return s.columnQString(0); });
     if (!names)
         return storeError(m_path, "reading a run's final metrics", names.error());
-    auto newest = m_db.prepare(std::string("SELECT ") + kSampleColumns +
-                               " FROM metrics WHERE run_id = ?1 AND node = ?2 ORDER BY time_ms "
-                               "DESC, rowid DESC LIMIT 1");
+    auto newest = m_readDb.prepare(std::string("SELECT ") + kSampleColumns +
+                                   " FROM metrics WHERE run_id = ?1 AND node = ?2 ORDER BY time_ms "
+                                   "DESC, rowid DESC LIMIT 1");
     if (!newest)
         return storeError(m_path, "reading a run's final metrics", newest.error());
     std::vector<MetricSample> last;
@@ -572,8 +596,8 @@ Result<std::vector<MetricSample>> StateStore::lastMetrics(qint64 runId) const
 
 Result<std::vector<EventEntry>> StateStore::events(qint64 runId, int limit) const
 {
-    std::lock_guard lock(m_mutex);
-    auto stmt = m_db.prepare(
+    std::lock_guard lock(m_readMutex);
+    auto stmt = m_readDb.prepare(
         std::string("SELECT id, time_ms, coalesce(run_id, 0), level, coalesce(node, ''), message "
                     "FROM events") +
         (runId ? " WHERE run_id = ?2" : "") + " ORDER BY id DESC LIMIT ?1");

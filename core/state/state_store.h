@@ -1,7 +1,9 @@
 #pragma once
 
 // StateStore: one SQLite file per user for runs, per-second metrics, the dead-letter queue,
-// checkpoints and the event log. Thread-safe: every call takes the store's mutex.
+// checkpoints and the event log. Thread-safe. Writers share one connection under one mutex;
+// readers (the const calls) have a connection and mutex of their own, so the designer reading
+// history or dead letters never waits behind the engine's writes (WAL lets both run at once).
 
 #include "common/result.h"
 #include "common/sqlite_db.h"
@@ -48,6 +50,7 @@ struct MetricSample
     qint64 lagMs = -1;       // event-time lag, -1 when unknown
     qint64 bytesBehind = -1; // -1 when unknown
     double commitMillis = 0.0;
+    qint64 recordsBehind = -1; // -1 when unknown
 };
 
 // What a node does in a run; recorded when the run starts so that history, completeness
@@ -89,7 +92,13 @@ struct DeadLetterEntry
     QString payload;
     qint64 createdMs = 0;
     qint64 runId = 0;
+    std::string location = {}; // with stream and offset, which record this is (see ChangeEvent)
 };
+
+// Where a dead letter's record was, for people: "STREAM:LINE" in a text file, "STREAM LOCATION"
+// where the source names its rows (a table's key and watermark), else "STREAM@OFFSET".
+// `stream` is how the caller shows the stream (a full path, or just the file name).
+QString recordPlace(const DeadLetterEntry &entry, const QString &stream);
 
 // Empty members match everything; errorContains is a case-insensitive substring.
 struct DeadLetterFilter
@@ -133,8 +142,8 @@ public:
     // The newest sample of each node of a run: its final counters once the run has ended.
     Result<std::vector<MetricSample>> lastMetrics(qint64 runId) const;
 
-    // DeadLetterWriter: durable on return. The same record (pipeline, node, stream, offset)
-    // failing again bumps its attempt count and error instead of adding a second entry.
+    // DeadLetterWriter: durable on return. The same record (pipeline, node, stream, offset,
+    // location) failing again bumps its attempt count and error instead of adding a second entry.
     Status write(const engine::NodeContext &node,
                  const std::vector<engine::DeadLetter> &letters) override;
     Result<std::vector<DeadLetterEntry>> deadLetters(const DeadLetterFilter &filter,
@@ -152,12 +161,14 @@ public:
 private:
     StateStore(QString path, common::SqliteDb db) : m_path(std::move(path)), m_db(std::move(db)) {}
     Status migrate();
-    int schemaVersionLocked() const;
+    Status openReader();
+    int schemaVersionLocked() const; // with m_readMutex held
 
     QString m_path;
-    mutable std::mutex m_mutex;
-    mutable common::SqliteDb
-        m_db; // statements are prepared in const readers too; guarded by m_mutex
+    std::mutex m_mutex; // guards m_db
+    common::SqliteDb m_db;
+    mutable std::mutex m_readMutex; // guards m_readDb
+    mutable common::SqliteDb m_readDb;
 };
 
 } // namespace weir::state

@@ -45,6 +45,26 @@ const char *const kMigrations[] = {
     R"(DROP INDEX metrics_by_run;
        CREATE INDEX metrics_history ON metrics(run_id, node, time_ms, records_in, records_out,
            errors, dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms);)",
+    // 5: a dead letter is known by its record's location as well as its offset: rows of one
+    // batch of a table source share an offset (their watermark), so (stream, offset) alone
+    // merged distinct records into one entry. SQLite cannot change a UNIQUE constraint in place.
+    // Metrics gain records behind the source's head (a Kafka consumer's lag), in the index too.
+    R"(CREATE TABLE dead_letters_v5(
+           id INTEGER PRIMARY KEY, pipeline TEXT NOT NULL, node TEXT NOT NULL, stream TEXT NOT NULL,
+           "offset" INTEGER NOT NULL, location TEXT NOT NULL DEFAULT '', line INTEGER NOT NULL,
+           error TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 1, payload TEXT NOT NULL,
+           created_ms INTEGER NOT NULL, run_id INTEGER,
+           UNIQUE(pipeline, node, stream, "offset", location));
+       INSERT INTO dead_letters_v5(id, pipeline, node, stream, "offset", line, error, attempts,
+           payload, created_ms, run_id)
+           SELECT id, pipeline, node, stream, "offset", line, error, attempts, payload, created_ms,
+                  run_id FROM dead_letters;
+       DROP TABLE dead_letters;
+       ALTER TABLE dead_letters_v5 RENAME TO dead_letters;
+       ALTER TABLE metrics ADD COLUMN records_behind INTEGER NOT NULL DEFAULT -1;
+       DROP INDEX metrics_history;
+       CREATE INDEX metrics_history ON metrics(run_id, node, time_ms, records_in, records_out,
+           errors, dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, records_behind);)",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -129,9 +149,23 @@ Status configure(common::SqliteDb &db)
 
 } // namespace
 
+Status StateStore::openReader()
+{
+    auto db = common::SqliteDb::open(m_path);
+    if (!db)
+        return db.error();
+    if (Status s = configure(db.value()); !s)
+        return makeError(
+            s.error().code,
+            QStringLiteral("setting up the reading connection: %1").arg(s.error().message));
+    std::lock_guard lock(m_readMutex);
+    m_readDb = std::move(db.value());
+    return {};
+}
+
 int StateStore::schemaVersionLocked() const
 {
-    auto version = readUserVersion(m_db);
+    auto version = readUserVersion(m_readDb);
     return version ? version.value() : -1;
 }
 

@@ -130,9 +130,9 @@ Status MapTransform::process(record::Batch &batch, std::vector<engine::DeadLette
                     .append(why);
         }
         if (!problems.empty()) {
-            dead.push_back({batch.stream, event.offset, event.line,
-                            QString::fromStdString(problems),
-                            QString::fromStdString(record::eventToJson(*batch.schema, event))});
+            dead.push_back(engine::DeadLetter::of(
+                batch, event, QString::fromStdString(problems),
+                QString::fromStdString(record::eventToJson(*batch.schema, event))));
             continue;
         }
         for (auto &[i, v] : converted)

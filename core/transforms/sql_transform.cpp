@@ -11,14 +11,20 @@ Status SqlTransform::process(record::Batch &batch, std::vector<engine::DeadLette
     if (batch.empty())
         return {};
     std::vector<record::ChangeEvent> out;
-    const std::int64_t lastOffset = batch.events.back().offset;
+    // A result row may come from any number of input rows (an aggregate, a join), so it is
+    // located by the batch's last record and its row number in the result: unique within the
+    // stream, and the same when the same batch is read again.
+    const record::ChangeEvent &last = batch.events.back();
+    const std::string prefix = last.location.empty() ? "result row " : last.location + " row ";
     int width = -1;
     if (Status s = m_query.run(batch,
                                [&](const common::SqliteStatement &row) {
                                    if (width < 0)
                                        width = row.columnCount();
                                    record::ChangeEvent &e = out.emplace_back();
-                                   e.offset = lastOffset;
+                                   e.offset = last.offset;
+                                   e.location = prefix + std::to_string(out.size());
+                                   e.eventTimeMicros = last.eventTimeMicros;
                                    e.after.reserve(static_cast<std::size_t>(width));
                                    for (int i = 0; i < width; ++i)
                                        e.after.push_back(BatchQuery::valueAt(row, i));

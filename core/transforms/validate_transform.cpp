@@ -184,9 +184,9 @@ Status ValidateTransform::process(record::Batch &batch, std::vector<engine::Dead
         }
         if (!problems.empty()) {
             // The record goes to the DLQ as it arrived: nothing was converted yet.
-            dead.push_back({batch.stream, event.offset, event.line,
-                            QString::fromStdString(problems),
-                            QString::fromStdString(record::eventToJson(*batch.schema, event))});
+            dead.push_back(engine::DeadLetter::of(
+                batch, event, QString::fromStdString(problems),
+                QString::fromStdString(record::eventToJson(*batch.schema, event))));
             continue;
         }
         for (std::size_t r = 0; r < m_rules.size(); ++r) {

@@ -1,5 +1,6 @@
 #include "common/time_format.h"
 #include "connectors/file/file_connectors.h"
+#include "engine/node.h"
 #include "model/node_type_registry.h"
 #include "support/test_support.h"
 

@@ -60,6 +60,10 @@ const char *const kLagHeader = "# HELP weir_lag_seconds Event-time lag at a sour
 const char *const kBytesHeader = "# HELP weir_bytes_behind Bytes between a source's position "
                                  "and the head of its input; absent when unknown.\n"
                                  "# TYPE weir_bytes_behind gauge\n";
+const char *const kRecordsBehindHeader =
+    "# HELP weir_records_behind Records between a source's position and the head of its input "
+    "(a consumer's lag); absent when unknown.\n"
+    "# TYPE weir_records_behind gauge\n";
 const char *const kCommitHeader = "# HELP weir_commit_seconds Duration of a sink's latest "
                                   "commit.\n"
                                   "# TYPE weir_commit_seconds gauge\n";
@@ -78,6 +82,7 @@ private slots:
         MetricSample source = sample(QStringLiteral("orders_csv"), 200, 194, 6, 6);
         source.lagMs = -1; // unknown: no lag sample for this node
         source.bytesBehind = 0;
+        source.recordsBehind = 42;
         MetricSample check = sample(QStringLiteral("check \"eu\"\\\nv2"), 194, 188, 6, 6);
         check.queueDepth = 3;
         check.lagMs = 250;
@@ -127,6 +132,8 @@ private slots:
         expected += "weir_lag_seconds" + dst + "1.5\n";
         expected += kBytesHeader;
         expected += "weir_bytes_behind" + src + "0\n";
+        expected += kRecordsBehindHeader;
+        expected += "weir_records_behind" + src + "42\n";
         expected += kCommitHeader;
         expected += "weir_commit_seconds" + src + "0\n";
         expected += "weir_commit_seconds" + chk + "0\n";
@@ -157,6 +164,7 @@ private slots:
         expected += kQueueHeader;
         expected += kLagHeader;
         expected += kBytesHeader;
+        expected += kRecordsBehindHeader;
         expected += kCommitHeader;
         QCOMPARE(prometheusText(run, MetricsSnapshot{}), expected);
     }
@@ -168,8 +176,8 @@ private slots:
                       sample(QStringLiteral("b"), 1, 1, 0, 0)};
         const QByteArray text =
             prometheusText({QStringLiteral("p"), 1, QStringLiteral("finished")}, snap);
-        QCOMPARE(text.count("# HELP "), 12);
-        QCOMPARE(text.count("# TYPE "), 12);
+        QCOMPARE(text.count("# HELP "), 13);
+        QCOMPARE(text.count("# TYPE "), 13);
         QCOMPARE(text.count("# TYPE weir_records_in_total counter\n"), 1);
         QVERIFY(text.endsWith('\n'));
     }

@@ -1,5 +1,6 @@
 #include "common/time_format.h"
 #include "connectors/sqlite/sqlite_sink.h"
+#include "engine/node.h"
 #include "state/state_store.h"
 #include "support/test_support.h"
 

@@ -111,7 +111,7 @@ private slots:
         VERIFY_OK(store);
         QVERIFY(QFileInfo(file).isFile());
         QCOMPARE(store.value()->path(), file);
-        QCOMPARE(store.value()->schemaVersion(), 4);
+        QCOMPARE(store.value()->schemaVersion(), 5);
         QCOMPARE(column(file, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                               "ORDER BY name"),
                  (QStringList{QStringLiteral("dead_letters"), QStringLiteral("events"),
@@ -137,7 +137,7 @@ private slots:
         }
         auto again = state::StateStore::open(file);
         VERIFY_OK(again);
-        QCOMPARE(again.value()->schemaVersion(), 4);
+        QCOMPARE(again.value()->schemaVersion(), 5);
         auto runs = again.value()->runs(QStringLiteral("p"), 10);
         VERIFY_OK(runs);
         QCOMPARE(runs->size(), std::size_t(1));
@@ -152,14 +152,14 @@ private slots:
         {
             auto db = common::SqliteDb::open(file);
             VERIFY_OK(db);
-            VERIFY_OK(db->exec("PRAGMA user_version = 5"));
+            VERIFY_OK(db->exec("PRAGMA user_version = 6"));
         }
         auto store = state::StateStore::open(file);
         QVERIFY(!store);
         QCOMPARE(store.error().code, ErrorCode::Invalid);
         QCOMPARE(store.error().message,
-                 QStringLiteral("state database %1: schema version 5 is "
-                                "not one this build of Weir knows (it knows 0 to 4); was it "
+                 QStringLiteral("state database %1: schema version 6 is "
+                                "not one this build of Weir knows (it knows 0 to 5); was it "
                                 "written by a newer Weir?")
                      .arg(file));
     }
@@ -211,7 +211,7 @@ private slots:
                     if (!store) {
                         qWarning("%s", qPrintable(store.error().message));
                         ++failures;
-                    } else if (store.value()->schemaVersion() != 4) {
+                    } else if (store.value()->schemaVersion() != 5) {
                         ++failures;
                     }
                 });
@@ -379,6 +379,21 @@ private slots:
                               {letter("a.csv", 10, QStringLiteral("at check"))}));
         VERIFY_OK(store.write(node(QStringLiteral("p"), QStringLiteral("read"), 2),
                               {letter("b.csv", 10, QStringLiteral("other stream"))}));
+        // Rows of a table share an offset (their watermark): their locations tell them apart.
+        engine::DeadLetter row1 = letter("t", 10, QStringLiteral("row 1"));
+        row1.location = R"({"w":10,"k":1})";
+        engine::DeadLetter row2 = letter("t", 10, QStringLiteral("row 2"));
+        row2.location = R"({"w":10,"k":2})";
+        VERIFY_OK(store.write(node(QStringLiteral("p"), QStringLiteral("read"), 2), {row1, row2}));
+        VERIFY_OK(store.write(node(QStringLiteral("p"), QStringLiteral("read"), 3), {row2}));
+        auto rows = store.deadLetters(state::DeadLetterFilter{{}, {}, QStringLiteral("row ")}, 0);
+        VERIFY_OK(rows);
+        QCOMPARE(rows->size(), std::size_t(2));
+        QCOMPARE(rows->at(0).location, std::string(R"({"w":10,"k":2})"));
+        QCOMPARE(rows->at(0).attempts, 2);
+        QCOMPARE(rows->at(1).location, std::string(R"({"w":10,"k":1})"));
+        QCOMPARE(rows->at(1).attempts, 1);
+        VERIFY_OK(store.purgeDeadLetters(state::DeadLetterFilter{{}, {}, QStringLiteral("row ")}));
 
         QCOMPARE(store.countDeadLetters({}).value(), qint64(4));
         auto all = store.deadLetters({}, 0);

@@ -1,3 +1,4 @@
+#include "engine/node.h"
 #include "model/node_type_registry.h"
 #include "transforms/dedupe_transform.h"
 #include "transforms/validate_transform.h"

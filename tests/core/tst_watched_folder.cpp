@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -170,6 +171,46 @@ private slots:
         std::vector<record::SourcePosition> committed{before.positions.back(),
                                                       after.positions.back()};
         QCOMPARE(collect(*third, committed).ids, (QStringList{"5"}));
+    }
+
+    void rowsAppendedWhileRunningAreRead()
+    {
+        // The README's promise, without a restart: a file read to its end is watched still.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("a.csv"));
+        test::writeFile(path, "id\n1\n2\n");
+        auto source = folderSource(dir.path(), 100);
+        std::atomic<bool> stop{false};
+        engine::NodeContext ctx{
+            QStringLiteral("p"), QStringLiteral("drop"), 1, &stop, nullptr, false};
+        QVERIFY(source->open(ctx, {}));
+        QStringList ids;
+        std::int64_t reached = 0;
+        // Reads (a poll at a time) until `want` rows came, or 20 s passed.
+        auto readUntil = [&](int want) {
+            QElapsedTimer clock;
+            clock.start();
+            while (ids.size() < want && clock.elapsed() < 20000) {
+                record::Batch batch;
+                std::vector<engine::DeadLetter> dead;
+                auto step = source->next(batch, dead);
+                if (!step || step.value() == engine::StepStatus::Finished)
+                    return;
+                for (const auto &e : batch.events)
+                    ids << QString::fromStdString(e.after[0].toText());
+                for (const auto &p : batch.positions)
+                    reached = p.offset;
+            }
+        };
+        readUntil(2);
+        QCOMPARE(ids, (QStringList{"1", "2"}));
+        QFile a(path);
+        QVERIFY(a.open(QIODevice::Append));
+        a.write("3\n4\n");
+        a.close();
+        readUntil(4);
+        QCOMPARE(ids, (QStringList{"1", "2", "3", "4"}));
+        QCOMPARE(reached, QFileInfo(path).size());
     }
 
     void missingFolderIsNamed()

@@ -1,5 +1,6 @@
 #include "common/time_format.h"
 #include "connectors/file/zone_sink.h"
+#include "engine/node.h"
 #include "support/test_support.h"
 
 #include <QDir>

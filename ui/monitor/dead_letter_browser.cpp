@@ -490,10 +490,13 @@ void DeadLetterBrowser::startRetry(const std::vector<state::DeadLetterEntry> &en
 
 void DeadLetterBrowser::onRetried(const engine::RetryReport &report)
 {
-    QString text = tr("Retried %L1: %L2 landed, %L3 failed again.")
-                       .arg(report.retried)
-                       .arg(report.landed)
-                       .arg(report.failedAgain);
+    QString text =
+        report.interrupted
+            ? tr("Retry stopped: %L1 landed; the rest is still in the queue.").arg(report.landed)
+            : tr("Retried %L1: %L2 landed, %L3 failed again.")
+                  .arg(report.retried)
+                  .arg(report.landed)
+                  .arg(report.failedAgain);
     if (!report.problems.isEmpty())
         text += QLatin1Char(' ') + report.problems.join(QStringLiteral("; "));
     if (m_detail->isEditing())

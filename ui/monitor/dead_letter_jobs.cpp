@@ -17,7 +17,7 @@ DeadLetterJobs::DeadLetterJobs(const model::NodeTypeRegistry &registry, QObject 
     connect(this, &DeadLetterJobs::retryQueued, m_worker,
             [this, types](state::StateStore *store,
                           const std::vector<state::DeadLetterEntry> &entries) {
-                emit retryDone(engine::retryDeadLetters(*store, entries, *types));
+                emit retryDone(engine::retryDeadLetters(*store, entries, *types, &m_stop));
             });
     connect(this, &DeadLetterJobs::discardQueued, m_worker,
             [this](state::StateStore *store, const QList<qint64> &ids) {
@@ -45,6 +45,7 @@ DeadLetterJobs::DeadLetterJobs(const model::NodeTypeRegistry &registry, QObject 
 
 DeadLetterJobs::~DeadLetterJobs()
 {
+    m_stop = true;
     m_thread.quit();
     m_thread.wait();
 }
@@ -55,6 +56,7 @@ bool DeadLetterJobs::retry(state::StateStore *store,
     if (m_busy || !store)
         return false;
     m_busy = true;
+    m_stop = false;
     emit retryQueued(store, entries);
     return true;
 }

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QObject>
 #include <QThread>
+#include <atomic>
 #include <vector>
 
 namespace weir::ui {
@@ -19,13 +20,15 @@ class DeadLetterJobs final : public QObject
 
 public:
     explicit DeadLetterJobs(const model::NodeTypeRegistry &registry, QObject *parent = nullptr);
-    // Waits for the job in progress (a retry ends when its engine run does).
+    // Stops a retry in progress (promptly, between batches) and waits for it.
     ~DeadLetterJobs() override;
 
     bool isBusy() const { return m_busy; }
     // Both return false, doing nothing, while a job runs. The store must outlive the job.
     bool retry(state::StateStore *store, const std::vector<state::DeadLetterEntry> &entries);
     bool discard(state::StateStore *store, const QList<qint64> &ids);
+    // Asks the retry in progress to stop; it ends as interrupted (RetryReport::interrupted).
+    void stopRetry() { m_stop = true; }
 
 signals:
     void retried(const weir::engine::RetryReport &report);
@@ -42,6 +45,7 @@ private:
     QThread m_thread;
     QObject *m_worker = nullptr; // lives on m_thread
     bool m_busy = false;         // GUI thread only
+    std::atomic<bool> m_stop{false};
 };
 
 } // namespace weir::ui

@@ -204,8 +204,7 @@ QString DeadLetterModel::sourceText(const state::DeadLetterEntry &entry)
     const QString stream = QFileInfo(entry.stream).fileName().isEmpty()
                                ? entry.stream
                                : QFileInfo(entry.stream).fileName();
-    return entry.line > 0 ? QStringLiteral("%1:%2").arg(stream).arg(entry.line)
-                          : QStringLiteral("%1@%2").arg(stream).arg(entry.offset);
+    return state::recordPlace(entry, stream);
 }
 
 int DeadLetterModel::rowCount(const QModelIndex &parent) const
@@ -271,7 +270,9 @@ QVariant DeadLetterModel::data(const QModelIndex &index, int role) const
         case ErrorColumn:
             return e.error;
         case SourceColumn:
-            return tr("%1, line %2, byte offset %3").arg(e.stream).arg(e.line).arg(e.offset);
+            return e.location.empty()
+                       ? tr("%1, line %2, byte offset %3").arg(e.stream).arg(e.line).arg(e.offset)
+                       : tr("%1, row %2").arg(e.stream, QString::fromStdString(e.location));
         case AttemptsColumn:
             return e.attempts == 1 ? tr("Failed once")
                                    : tr("Failed %1 times, retries included").arg(e.attempts);

@@ -3,11 +3,17 @@
 #include "common/time_format.h"
 
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <QTemporaryFile>
 #include <algorithm>
 
 namespace weir::connectors::file {
 
 namespace {
+
+// A batch ends after this much input even when it holds fewer than batch_size rows: rows of a
+// megabyte would otherwise make one batch of 10,000 hold gigabytes.
+constexpr std::int64_t kMaxBatchInputBytes = std::int64_t{16} << 20;
 
 char firstChar(const QString &text, char fallback)
 {
@@ -134,7 +140,8 @@ Result<engine::StepStatus> CsvSource::next(record::Batch &batch,
     CsvRecordInfo info;
     std::size_t count = 0;
     bool more = true;
-    while (batch.events.size() < batchSize) {
+    const std::int64_t start = m_reader.offset();
+    while (batch.events.size() < batchSize && m_reader.offset() - start < kMaxBatchInputBytes) {
         if (!m_reader.next(m_fields, count, info)) {
             if (const Status &s = m_reader.status(); !s) {
                 Error e = s.error();
@@ -159,6 +166,61 @@ engine::SourceProgress CsvSource::progress() const
     engine::SourceProgress p;
     p.bytesBehind = std::max<std::int64_t>(0, m_reader.fileSize() - m_reader.offset());
     return p;
+}
+
+Result<record::Batch> CsvSource::readDeadLetter(const CsvOptions &options,
+                                                const model::DeadLetterText &letter)
+{
+    // The row goes through a CsvSource of its own, behind the header line of the file it came
+    // from, so quoting, delimiters, header and empty fields mean exactly what they meant.
+    QByteArray text;
+    if (options.header) {
+        CsvReader original;
+        std::vector<std::string> cells;
+        std::size_t count = 0;
+        CsvRecordInfo header;
+        if (!original.open(QString::fromStdString(letter.stream), options.delimiter,
+                           options.quote) ||
+            !original.next(cells, count, header) || !header.error.empty())
+            return makeError(ErrorCode::NotFound, QStringLiteral("cannot read the header of %1")
+                                                      .arg(QString::fromStdString(letter.stream)));
+        text = QByteArray::fromStdString(original.rawText(header));
+        while (text.endsWith('\n') || text.endsWith('\r'))
+            text.chop(1);
+        text += '\n';
+    }
+    text += letter.payload.toUtf8() + '\n';
+    QTemporaryFile row;
+    if (!row.open() || row.write(text) != text.size() || !row.flush())
+        return makeError(ErrorCode::Io, QStringLiteral("cannot write a temporary file"));
+    CsvOptions one = options;
+    one.path = row.fileName();
+    one.batchSize = 2;
+    CsvSource source(one);
+    if (Status s = source.open(engine::NodeContext{}, {}); !s)
+        return s.error();
+    record::Batch batch;
+    std::vector<engine::DeadLetter> dead;
+    if (auto step = source.next(batch, dead); !step)
+        return step.error();
+    if (!dead.empty()) {
+        // Say where the row is in its own file, not in the temporary one.
+        QString why = dead.front().error;
+        why.replace(QRegularExpression(QStringLiteral("^line \\d+")),
+                    QStringLiteral("line %1").arg(letter.line));
+        return makeError(ErrorCode::Invalid, why);
+    }
+    if (batch.events.size() != 1)
+        return makeError(ErrorCode::Invalid, QStringLiteral("line %1: expected one row, found %2")
+                                                 .arg(letter.line)
+                                                 .arg(batch.events.size()));
+    batch.positions.clear();
+    batch.stream = letter.stream;
+    record::ChangeEvent &e = batch.events.front();
+    e.offset = letter.offset;
+    e.line = letter.line;
+    e.location = letter.location;
+    return batch;
 }
 
 } // namespace weir::connectors::file

@@ -7,6 +7,7 @@
 #include "connectors/file/csv_reader.h"
 #include "engine/node.h"
 #include "model/node_config.h"
+#include "model/node_type_registry.h"
 
 namespace weir::connectors::file {
 
@@ -41,6 +42,12 @@ public:
                                     std::vector<engine::DeadLetter> &dead) override;
     // bytesBehind: the file size at open minus the bytes consumed.
     engine::SourceProgress progress() const override;
+
+    // A dead letter of this source (a raw row, maybe edited) read back as the source reads a
+    // row, with the same options: the column names from the configured columns or the header
+    // of the file it came from. The record keeps the dead letter's identity.
+    static Result<record::Batch> readDeadLetter(const CsvOptions &options,
+                                                const model::DeadLetterText &letter);
 
 private:
     // From the header and/or the configured columns; leaves the reader after the header.

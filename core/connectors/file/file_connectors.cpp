@@ -107,6 +107,9 @@ void registerFileConnectors(model::NodeTypeRegistry &registry)
     csv.makeSource = [](const model::NodeConfig &config) {
         return std::make_unique<CsvSource>(CsvOptions::fromConfig(config));
     };
+    csv.readDeadLetter = [](const model::NodeConfig &config, const model::DeadLetterText &letter) {
+        return CsvSource::readDeadLetter(CsvOptions::fromConfig(config), letter);
+    };
     registry.registerType(std::move(csv));
 
     model::NodeType jsonl;
@@ -173,6 +176,14 @@ void registerFileConnectors(model::NodeTypeRegistry &registry)
     folder.checkConfig = checkCsvConfig;
     folder.makeSource = [](const model::NodeConfig &config) {
         return std::make_unique<WatchedFolderSource>(WatchedFolderOptions::fromConfig(config));
+    };
+    folder.readDeadLetter = [](const model::NodeConfig &config,
+                               const model::DeadLetterText &letter) -> Result<record::Batch> {
+        // JSON Lines rows come back as JSON objects; only CSV rows need the CSV reader.
+        if (config.string(QStringLiteral("format")) == QLatin1String("jsonl"))
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("line %1: not a JSON object").arg(letter.line));
+        return CsvSource::readDeadLetter(CsvOptions::fromConfig(config), letter);
     };
     registry.registerType(std::move(folder));
 

@@ -88,7 +88,10 @@ Result<engine::StepStatus> JsonlSource::next(record::Batch &batch,
     }
     Parsed record;
     JsonLineError error;
-    while (batch.events.size() < static_cast<std::size_t>(m_batchSize)) {
+    const std::int64_t start = m_reader.offset();
+    // A batch also ends after 16 MiB of input: huge records must not make one batch of many.
+    while (batch.events.size() < static_cast<std::size_t>(m_batchSize) &&
+           m_reader.offset() - start < (std::int64_t{16} << 20)) {
         if (!m_reader.next(m_line, record.offset, record.line)) {
             if (const Status &s = m_reader.status(); !s) {
                 Error e = s.error();

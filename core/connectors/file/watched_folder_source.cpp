@@ -63,13 +63,15 @@ QString WatchedFolderSource::nextCompleteFile(bool &waiting)
         if (isTemporaryName(info.fileName()))
             continue;
         const std::string stream = info.canonicalFilePath().toStdString();
-        if (m_done.count(stream))
-            continue;
+        // Read to here already (in this run, or committed by an earlier one): only a file that
+        // has grown since is taken again, from that point.
+        const auto read = m_readTo.find(stream);
         const auto committed = m_committed.find(stream);
-        if (committed != m_committed.end() && committed->second >= info.size()) {
-            m_done.insert(stream); // read in an earlier run
+        const std::int64_t readTo = read != m_readTo.end()           ? read->second
+                                    : committed != m_committed.end() ? committed->second
+                                                                     : -1;
+        if (readTo >= info.size())
             continue;
-        }
         // Complete means unchanged for the settle time: a writer still appending keeps
         // moving its size or time.
         Observation &seen = m_seen[info.canonicalFilePath()];
@@ -99,9 +101,12 @@ Status WatchedFolderSource::openFile(const QString &path)
     }
     m_currentStream = path.toStdString();
     std::vector<record::SourcePosition> resume;
-    if (const auto it = m_committed.find(m_currentStream); it != m_committed.end())
-        resume.push_back(
-            record::SourcePosition{m_context.nodeId.toStdString(), it->first, it->second});
+    const auto read = m_readTo.find(m_currentStream);
+    const auto committed = m_committed.find(m_currentStream);
+    if (read != m_readTo.end())
+        resume.emplace_back(m_context.nodeId.toStdString(), m_currentStream, read->second);
+    else if (committed != m_committed.end())
+        resume.emplace_back(m_context.nodeId.toStdString(), m_currentStream, committed->second);
     return m_current->open(m_context, resume);
 }
 
@@ -119,10 +124,10 @@ Result<engine::StepStatus> WatchedFolderSource::next(record::Batch &batch,
             auto step = m_current->next(batch, dead);
             if (!step)
                 return step.error();
-            if (step.value() == engine::StepStatus::Finished) {
-                m_done.insert(m_currentStream);
+            for (const record::SourcePosition &p : batch.positions)
+                m_readTo[p.stream] = p.offset;
+            if (step.value() == engine::StepStatus::Finished)
                 m_current.reset();
-            }
             if (!batch.empty() || !dead.empty() || !batch.positions.empty())
                 return engine::StepStatus::HaveMore;
             continue;

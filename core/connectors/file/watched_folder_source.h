@@ -3,8 +3,10 @@
 // WatchedFolderSource: reads every file that lands in a folder (CSV or JSON Lines), one after
 // the other in name order. A file is taken only once it is complete: its size and time have
 // not changed for the settle time, and its name is not a temporary one (".x", "x.tmp",
-// "x.part"). What was taken is remembered through the positions the sinks commit, so a
-// restart continues where the last commit left off. One worker thread.
+// "x.part"). A file read to its end is watched still: rows appended to it are read once it has
+// settled again, from where the last read stopped. What was taken is remembered through the
+// positions the sinks commit, so a restart continues where the last commit left off. One
+// worker thread.
 
 #include "connectors/file/csv_source.h"
 #include "engine/node.h"
@@ -13,7 +15,6 @@
 #include <QDateTime>
 #include <map>
 #include <memory>
-#include <set>
 
 namespace weir::connectors::file {
 
@@ -61,8 +62,8 @@ private:
 
     WatchedFolderOptions m_options;
     engine::NodeContext m_context;
-    std::map<std::string, std::int64_t> m_committed; // stream -> committed offset
-    std::set<std::string> m_done;                    // streams read to their end
+    std::map<std::string, std::int64_t> m_committed; // stream -> committed offset at open
+    std::map<std::string, std::int64_t> m_readTo;    // stream -> offset read to, this run
     std::map<QString, Observation> m_seen;
     std::unique_ptr<engine::SourceNode> m_current;
     std::string m_currentStream;

@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUuid>
 #include <chrono>
 #include <fcntl.h>
 #include <unistd.h>
@@ -230,10 +231,15 @@ Result<engine::SinkWriteStats> ZoneSink::write(const record::Batch &batch)
         std::map<std::string, std::vector<const record::ChangeEvent *>> byDate;
         for (const record::ChangeEvent &e : batch.events)
             byDate[partitionOf(batch, e, column)].push_back(&e);
-        // Named after what the batch covers: writing the same batch again replaces the file.
+        // Named after what the batch covers, cursor included (rows of one watermark share an
+        // offset): writing the same batch again replaces the file. A batch that covers no
+        // position (late rows of a lookback window) is new each time, so gets a name of its own.
         std::string cover = m_context.nodeId.toStdString();
         for (const auto &p : batch.positions)
-            cover += "|" + p.sourceNode + "|" + p.stream + "|" + std::to_string(p.offset);
+            cover += "|" + p.sourceNode + "|" + p.stream + "|" + std::to_string(p.offset) + "|" +
+                     p.cursor;
+        if (batch.positions.empty())
+            cover += "|" + QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
         const QString name = QStringLiteral("part-%1.%2")
                                  .arg(shortHash(cover), m_options.csv ? QStringLiteral("csv")
                                                                       : QStringLiteral("jsonl"));
@@ -280,7 +286,7 @@ Result<engine::SinkWriteStats> ZoneSink::write(const record::Batch &batch)
     m_lastCommitMillis =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
-    return engine::SinkWriteStats{static_cast<std::int64_t>(batch.size()), 0};
+    return engine::SinkWriteStats{static_cast<std::int64_t>(batch.size()), 0, true};
 }
 
 } // namespace weir::connectors::file

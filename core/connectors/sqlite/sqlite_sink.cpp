@@ -356,11 +356,12 @@ Status SqliteSink::writeEvents(const record::Batch &batch, std::vector<engine::D
         common::SqliteStatement *stmt = &m_insert;
         const std::vector<record::Value> &values = e.current();
         if (values.size() != schema.size()) {
-            dead.push_back({batch.stream, e.offset, e.line,
-                            QStringLiteral("record has %1 values for %2 columns")
-                                .arg(values.size())
-                                .arg(schema.size()),
-                            QString::fromStdString(record::eventToJson(schema, e))});
+            dead.push_back(
+                engine::DeadLetter::of(batch, e,
+                                       QStringLiteral("record has %1 values for %2 columns")
+                                           .arg(values.size())
+                                           .arg(schema.size()),
+                                       QString::fromStdString(record::eventToJson(schema, e))));
             continue;
         }
         if (e.op == record::Op::Delete && m_options.upsert) {
@@ -380,10 +381,11 @@ Status SqliteSink::writeEvents(const record::Batch &batch, std::vector<engine::D
         if (done.error().isTransient())
             return done.error();
         // The database refused this one record (a constraint, say): it goes to the DLQ.
-        dead.push_back({batch.stream, e.offset, e.line,
-                        QStringLiteral("rejected by table %1: %2")
-                            .arg(QString::fromStdString(m_options.table), done.error().message),
-                        QString::fromStdString(record::eventToJson(schema, e))});
+        dead.push_back(engine::DeadLetter::of(
+            batch, e,
+            QStringLiteral("rejected by table %1: %2")
+                .arg(QString::fromStdString(m_options.table), done.error().message),
+            QString::fromStdString(record::eventToJson(schema, e))));
     }
     return {};
 }
@@ -441,12 +443,14 @@ Result<engine::SinkWriteStats> SqliteSink::write(const record::Batch &batch)
     }
     m_stagedRows += static_cast<std::int64_t>(batch.size());
     const auto elapsed = std::chrono::steady_clock::now() - m_transactionStart;
-    if (m_stagedRows >= m_options.commitRows || elapsed >= m_options.commitInterval) {
+    const bool commit = m_stagedRows >= m_options.commitRows || elapsed >= m_options.commitInterval;
+    if (commit) {
         if (Status s = flush(); !s)
             return s.error();
     }
     const auto rejected = static_cast<std::int64_t>(dead.size());
-    return engine::SinkWriteStats{static_cast<std::int64_t>(batch.size()) - rejected, rejected};
+    return engine::SinkWriteStats{static_cast<std::int64_t>(batch.size()) - rejected, rejected,
+                                  commit};
 }
 
 Status SqliteSink::flush()

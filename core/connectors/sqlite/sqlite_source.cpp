@@ -40,7 +40,8 @@ std::int64_t SqliteSource::offsetOf(const record::Value &watermark)
     return 0;
 }
 
-std::string SqliteSource::encodeCursor(const record::Value &watermark, const record::Value &key)
+std::string SqliteSource::encodeCursor(const record::Value &watermark, const record::Value &key,
+                                       const record::Value *nullKey)
 {
     auto json = [](const record::Value &v) {
         std::string out;
@@ -52,19 +53,60 @@ std::string SqliteSource::encodeCursor(const record::Value &watermark, const rec
             record::appendJsonString(out, v.toText());
         return out;
     };
-    return "{\"w\":" + json(watermark) + ",\"k\":" + json(key) + "}";
+    std::string text = "{\"w\":" + json(watermark) + ",\"k\":" + json(key);
+    if (nullKey)
+        text += ",\"n\":" + json(*nullKey);
+    return text + "}";
 }
 
-bool SqliteSource::decodeCursor(const std::string &text, record::Value &watermark,
-                                record::Value &key)
+std::string SqliteSource::cursorText() const
+{
+    return encodeCursor(m_watermark, m_key, m_haveNullKey ? &m_nullKey : nullptr);
+}
+
+std::optional<SqliteSource::Cursor> SqliteSource::parseCursor(const std::string &text)
 {
     std::vector<std::pair<std::string, record::Value>> fields;
     file::JsonLineError error;
-    if (!file::parseJsonObjectLine(text, fields, error) || fields.size() != 2)
+    if (!file::parseJsonObjectLine(text, fields, error) || fields.size() < 2 || fields.size() > 3)
+        return std::nullopt;
+    Cursor c{fields[0].second, fields[1].second, std::nullopt};
+    if (fields.size() == 3)
+        c.nullKey = fields[2].second;
+    return c;
+}
+
+bool SqliteSource::decodeCursor(const std::string &text)
+{
+    const auto cursor = parseCursor(text);
+    if (!cursor)
         return false;
-    watermark = fields[0].second;
-    key = fields[1].second;
+    m_watermark = cursor->watermark;
+    m_key = cursor->key;
+    // A cursor written before NULL watermarks had their own cursor may hold a NULL watermark
+    // (NULLs sort first): start the ordered rows from the beginning then, rather than stall.
+    m_haveCursor = !m_watermark.isNull();
+    m_haveNullKey = cursor->nullKey.has_value();
+    if (m_haveNullKey)
+        m_nullKey = *cursor->nullKey;
     return true;
+}
+
+std::partial_ordering SqliteSource::comparePositions(const record::SourcePosition &a,
+                                                     const record::SourcePosition &b) const
+{
+    const auto x = parseCursor(a.cursor);
+    const auto y = parseCursor(b.cursor);
+    if (!x || !y)
+        return compareByOffset(a, b);
+    if (auto c = compareLikeSqlite(x->watermark, y->watermark); c != 0)
+        return c;
+    if (auto c = compareLikeSqlite(x->key, y->key); c != 0)
+        return c;
+    if (x->nullKey.has_value() != y->nullKey.has_value())
+        return x->nullKey.has_value() <=> y->nullKey.has_value();
+    return x->nullKey ? std::partial_ordering(compareLikeSqlite(*x->nullKey, *y->nullKey))
+                      : std::partial_ordering::equivalent;
 }
 
 Status SqliteSource::open(const engine::NodeContext &context,
@@ -96,8 +138,8 @@ Status SqliteSource::open(const engine::NodeContext &context,
     for (const record::SourcePosition &p : resumeFrom) {
         if (p.stream != m_stream)
             continue;
-        if (!p.cursor.empty() && decodeCursor(p.cursor, m_watermark, m_key)) {
-            m_haveCursor = true;
+        if (!p.cursor.empty() && decodeCursor(p.cursor)) {
+            continue;
         } else if (p.offset > 0) {
             // Only the offset is known: start at that watermark again (rows there may repeat).
             m_watermark = record::Value::fromInt(p.offset);
@@ -138,7 +180,8 @@ Status SqliteSource::prepare()
     // split by the key, so none is skipped and none read twice. A row-value comparison lets
     // SQLite use an index on (watermark, key).
     const std::string order = " ORDER BY " + w + ", " + k + " LIMIT ?3";
-    auto first = m_db.prepare("SELECT * FROM " + relation + " AS src" + order);
+    auto first =
+        m_db.prepare("SELECT * FROM " + relation + " AS src WHERE " + w + " IS NOT NULL" + order);
     auto after = m_db.prepare("SELECT * FROM " + relation + " AS src WHERE (" + w + ", " + k +
                               ") > (?1, ?2)" + order);
     if (!first)
@@ -153,7 +196,108 @@ Status SqliteSource::prepare()
     if (!window)
         return window.error();
     m_window = std::move(window.value());
+    const std::string nullRows = "SELECT * FROM " + relation + " AS src WHERE " + w + " IS NULL";
+    auto nullFirst = m_db.prepare(nullRows + " ORDER BY " + k + " LIMIT ?1");
+    auto nullAfter = m_db.prepare(nullRows + " AND " + k + " > ?2 ORDER BY " + k + " LIMIT ?1");
+    if (!nullFirst)
+        return nullFirst.error();
+    if (!nullAfter)
+        return nullAfter.error();
+    m_nullFirst = std::move(nullFirst.value());
+    m_nullAfter = std::move(nullAfter.value());
     return {};
+}
+
+record::ChangeEvent &SqliteSource::appendRow(const common::SqliteStatement &stmt,
+                                             record::Batch &batch)
+{
+    const std::size_t width = m_schema->size();
+    record::ChangeEvent &e = batch.events.emplace_back();
+    e.after.reserve(width);
+    for (std::size_t i = 0; i < width; ++i)
+        e.after.push_back(columnValue(stmt, static_cast<int>(i)));
+    const record::Value &watermark = e.after[static_cast<std::size_t>(m_watermarkIndex)];
+    if (const auto micros = common::parseIsoTimestamp(watermark.toText()))
+        e.eventTimeMicros = *micros;
+    m_newestEventMicros = std::max(m_newestEventMicros, e.eventTimeMicros);
+    e.offset = offsetOf(watermark);
+    e.location = encodeCursor(watermark, e.after[static_cast<std::size_t>(m_keyIndex)]);
+    return e;
+}
+
+Result<std::size_t> SqliteSource::readRows(common::SqliteStatement &stmt, record::Batch &batch,
+                                           bool nullWatermarks)
+{
+    std::size_t read = 0;
+    for (;;) {
+        auto row = stmt.step();
+        if (!row) {
+            stmt.reset();
+            Error e = row.error();
+            e.nodeId = m_context.nodeId;
+            return e;
+        }
+        if (!row.value())
+            break;
+        ++read;
+        record::ChangeEvent &e = appendRow(stmt, batch);
+        const record::Value &key = e.after[static_cast<std::size_t>(m_keyIndex)];
+        if (nullWatermarks) {
+            m_nullKey = key;
+            m_haveNullKey = true;
+            continue;
+        }
+        m_watermark = e.after[static_cast<std::size_t>(m_watermarkIndex)];
+        m_key = key;
+        m_haveCursor = true;
+        if (m_options.lookbackSeconds > 0 && e.eventTimeMicros)
+            m_recent.emplace(m_watermark.toText(), m_key.toText());
+    }
+    stmt.reset();
+    return read;
+}
+
+Result<std::size_t> SqliteSource::readNullWatermarks(record::Batch &batch)
+{
+    common::SqliteStatement &read = m_haveNullKey ? m_nullAfter : m_nullFirst;
+    read.bindInt(1, m_options.batchSize);
+    if (m_haveNullKey)
+        bindValue(read, 2, m_nullKey);
+    return readRows(read, batch, true);
+}
+
+void SqliteSource::forgetBefore(std::int64_t newestMicros)
+{
+    const std::int64_t from = newestMicros - m_options.lookbackSeconds * 1000000;
+    while (!m_recent.empty()) {
+        const auto oldest = common::parseIsoTimestamp(m_recent.begin()->first);
+        if (oldest && *oldest >= from)
+            break;
+        m_recent.erase(m_recent.begin());
+    }
+}
+
+void SqliteSource::readLookbackWindow(record::Batch &batch)
+{
+    const std::int64_t until = *common::parseIsoTimestamp(m_watermark.toText());
+    std::string from = common::formatIsoTimestamp(until - m_options.lookbackSeconds * 1000000);
+    if (m_watermark.toText().size() > 10 && m_watermark.toText()[10] == ' ')
+        from[10] = ' '; // compare like with like: the table's own date-time separator
+    m_window.bindText(1, std::string_view(from));
+    bindValue(m_window, 2, m_watermark);
+    bindValue(m_window, 3, m_key);
+    for (;;) {
+        auto row = m_window.step();
+        if (!row || !row.value())
+            break;
+        const std::pair<std::string, std::string> id{
+            columnValue(m_window, m_watermarkIndex).toText(),
+            columnValue(m_window, m_keyIndex).toText()};
+        if (m_recent.insert(id).second)
+            appendRow(m_window, batch);
+    }
+    m_window.reset();
+    forgetBefore(until);
 }
 
 Result<engine::StepStatus> SqliteSource::next(record::Batch &batch,
@@ -163,90 +307,44 @@ Result<engine::StepStatus> SqliteSource::next(record::Batch &batch,
     batch.schema = m_schema;
     batch.stream = m_stream;
     batch.ingestTimeMicros = common::nowMicros();
-    const std::size_t width = m_schema->size();
-    auto readRow = [&](const common::SqliteStatement &stmt) -> record::ChangeEvent & {
-        record::ChangeEvent &e = batch.events.emplace_back();
-        e.after.reserve(width);
-        for (std::size_t i = 0; i < width; ++i)
-            e.after.push_back(columnValue(stmt, static_cast<int>(i)));
-        if (const auto micros = common::parseIsoTimestamp(
-                e.after[static_cast<std::size_t>(m_watermarkIndex)].toText()))
-            e.eventTimeMicros = *micros;
-        m_newestEventMicros = std::max(m_newestEventMicros, e.eventTimeMicros);
-        return e;
+    auto position = [&] {
+        batch.positions = {record::SourcePosition(m_context.nodeId.toStdString(), m_stream,
+                                                  offsetOf(m_watermark), cursorText())};
     };
-    const bool lookback = m_options.lookbackSeconds > 0 && m_haveCursor &&
-                          common::parseIsoTimestamp(m_watermark.toText()).has_value();
-
     common::SqliteStatement &read = m_haveCursor ? m_after : m_first;
     bindValue(read, 1, m_watermark);
     bindValue(read, 2, m_key);
     read.bindInt(3, m_options.batchSize);
-    for (;;) {
-        auto row = read.step();
-        if (!row) {
-            read.reset();
-            Error e = row.error();
-            e.nodeId = m_context.nodeId;
-            return e;
-        }
-        if (!row.value())
-            break;
-        record::ChangeEvent &e = readRow(read);
-        m_watermark = e.after[static_cast<std::size_t>(m_watermarkIndex)];
-        m_key = e.after[static_cast<std::size_t>(m_keyIndex)];
-        m_haveCursor = true;
-        if (m_options.lookbackSeconds > 0)
-            m_recent.emplace(m_watermark.toText(), m_key.toText());
+    auto rows = readRows(read, batch, false);
+    if (!rows)
+        return rows.error();
+    if (rows.value() == 0) {
+        // Caught up with the ordered rows: now those without a watermark.
+        rows = readNullWatermarks(batch);
+        if (!rows)
+            return rows.error();
     }
-    read.reset();
-    const bool full = batch.events.size() >= static_cast<std::size_t>(m_options.batchSize);
-    if (!batch.events.empty()) {
-        batch.events.back().offset = offsetOf(m_watermark);
-        batch.positions = {record::SourcePosition(m_context.nodeId.toStdString(), m_stream,
-                                                  offsetOf(m_watermark),
-                                                  encodeCursor(m_watermark, m_key))};
-    }
-    if (full)
+    if (rows.value() > 0) {
+        position();
+        if (!m_recent.empty())
+            forgetBefore(offsetOf(m_watermark));
         return engine::StepStatus::HaveMore;
+    }
 
     // Caught up. Late commits: rows inside the lookback window that were not sent yet. They
-    // lie behind the cursor, so they travel without a position of their own.
-    if (lookback && batch.events.empty()) {
-        const std::int64_t until = *common::parseIsoTimestamp(m_watermark.toText());
-        std::string from = common::formatIsoTimestamp(until - m_options.lookbackSeconds * 1000000);
-        if (m_watermark.toText().size() > 10 && m_watermark.toText()[10] == ' ')
-            from[10] = ' '; // compare like with like: the table's own date-time separator
-        m_window.bindText(1, std::string_view(from));
-        bindValue(m_window, 2, m_watermark);
-        bindValue(m_window, 3, m_key);
-        for (;;) {
-            auto row = m_window.step();
-            if (!row || !row.value())
-                break;
-            const std::pair<std::string, std::string> id{
-                columnValue(m_window, m_watermarkIndex).toText(),
-                columnValue(m_window, m_keyIndex).toText()};
-            if (m_recent.insert(id).second)
-                readRow(m_window);
-        }
-        m_window.reset();
-        // Forget what has left the window.
-        while (!m_recent.empty()) {
-            const auto oldest = common::parseIsoTimestamp(m_recent.begin()->first);
-            if (oldest && *oldest >= until - m_options.lookbackSeconds * 1000000)
-                break;
-            m_recent.erase(m_recent.begin());
-        }
+    // lie behind the cursor, so they travel without a position of their own (each keeps its
+    // own location).
+    const bool lookback = m_options.lookbackSeconds > 0 && m_haveCursor &&
+                          common::parseIsoTimestamp(m_watermark.toText()).has_value();
+    if (lookback) {
+        readLookbackWindow(batch);
         if (!batch.events.empty())
             return engine::StepStatus::HaveMore;
     }
     if (m_context.once)
-        return batch.events.empty() ? engine::StepStatus::Finished : engine::StepStatus::HaveMore;
-    if (batch.events.empty()) {
-        for (int waited = 0; waited < m_options.pollMs && !m_context.stopping(); waited += 20)
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+        return engine::StepStatus::Finished;
+    for (int waited = 0; waited < m_options.pollMs && !m_context.stopping(); waited += 20)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return engine::StepStatus::HaveMore;
 }
 

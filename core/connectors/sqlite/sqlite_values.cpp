@@ -3,6 +3,7 @@
 #include "common/time_format.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <sqlite3.h>
 
 namespace weir::connectors::sqlite {
@@ -54,6 +55,66 @@ void bindValue(common::SqliteStatement &stmt, int index, const record::Value &va
                       std::string_view(common::formatIsoTimestamp(value.asTimestampMicros())));
         break;
     }
+}
+
+namespace {
+
+// SQLite's storage classes in sort order, for a value as bindValue() binds it.
+int storageRank(const record::Value &v)
+{
+    switch (v.kind()) {
+    case record::ValueKind::Null:
+        return 0;
+    case record::ValueKind::Bool:
+    case record::ValueKind::Int:
+    case record::ValueKind::Double:
+    case record::ValueKind::Decimal:
+        return 1;
+    case record::ValueKind::String:
+    case record::ValueKind::Timestamp:
+        return 2;
+    case record::ValueKind::Bytes:
+        return 3;
+    }
+    return 3;
+}
+
+double numberOf(const record::Value &v)
+{
+    switch (v.kind()) {
+    case record::ValueKind::Double:
+        return v.asDouble();
+    case record::ValueKind::Decimal:
+        return std::strtod(v.text().c_str(), nullptr);
+    default:
+        return static_cast<double>(v.asInt());
+    }
+}
+
+} // namespace
+
+std::strong_ordering compareLikeSqlite(const record::Value &a, const record::Value &b)
+{
+    const int ra = storageRank(a);
+    const int rb = storageRank(b);
+    if (ra != rb)
+        return ra <=> rb;
+    if (ra == 0)
+        return std::strong_ordering::equal;
+    if (ra == 1) {
+        const bool integers =
+            a.kind() != record::ValueKind::Double && a.kind() != record::ValueKind::Decimal &&
+            b.kind() != record::ValueKind::Double && b.kind() != record::ValueKind::Decimal;
+        if (integers)
+            return a.asInt() <=> b.asInt();
+        const double x = numberOf(a);
+        const double y = numberOf(b);
+        return x < y   ? std::strong_ordering::less
+               : y < x ? std::strong_ordering::greater
+                       : std::strong_ordering::equal;
+    }
+    const int c = a.toText().compare(b.toText());
+    return c <=> 0;
 }
 
 } // namespace weir::connectors::sqlite

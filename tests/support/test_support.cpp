@@ -1,6 +1,7 @@
 #include "support/test_support.h"
 
 #include "common/sqlite_db.h"
+#include "support/orders_generator.h"
 
 #include <QDir>
 #include <QFile>
@@ -22,11 +23,6 @@ QString sourceDir()
 QString examplePath(const QString &fileName)
 {
     return sourceDir() + QStringLiteral("/resources/examples/") + fileName;
-}
-
-QString sharedBenchDir()
-{
-    return qEnvironmentVariable("WEIR_SHARED_BENCH");
 }
 
 ProcessResult runWeir(const QStringList &args, int timeoutMs)
@@ -53,15 +49,10 @@ ProcessResult runWeir(const QStringList &args, int timeoutMs)
 
 QString generateOrders(const QString &dir, int rows, double badFrac)
 {
-    QProcess p;
-    QStringList args{sharedBenchDir() + QStringLiteral("/gen_orders.py"), QStringLiteral("--rows"),
-                     QString::number(rows), QStringLiteral("--out"), dir};
-    if (badFrac > 0)
-        args << QStringLiteral("--bad-frac") << QString::number(badFrac);
-    p.start(QStringLiteral("python3"), args);
-    if (!p.waitForFinished(300000) || p.exitCode() != 0)
-        qWarning("gen_orders.py failed: %s", p.readAllStandardError().constData());
-    return dir + QStringLiteral("/orders_") + QString::number(rows);
+    const OrdersDataSet set = writeOrders(dir, rows, badFrac);
+    if (set.prefix.isEmpty())
+        qWarning("cannot write the orders data set into %s", qPrintable(dir));
+    return set.prefix;
 }
 
 QJsonObject readJsonFile(const QString &path)

@@ -1,6 +1,6 @@
 #pragma once
 
-// Helpers shared by the tests: the weir-run binary, the peer data generator, small file and
+// Helpers shared by the tests: the weir-run binary, the orders data set, small file and
 // database utilities. Integration tests drive the real binary as a user would.
 
 #include <QByteArray>
@@ -22,13 +22,12 @@ QString weirRunPath();
 QString sourceDir();
 // A file of the example pipelines in resources/examples (the orders pipeline by default).
 QString examplePath(const QString &fileName = QStringLiteral("orders.weir.json"));
-QString sharedBenchDir();
 
 // Runs weir-run to completion (fails the test on timeout).
 ProcessResult runWeir(const QStringList &args, int timeoutMs = 120000);
 
-// Generates the orders data set with ../shared/bench/gen_orders.py into `dir`; returns the
-// path prefix (".../orders_N"). With badFrac > 0 the _bad variant is written too.
+// Writes the orders data set (support/orders_generator.h, default seed) into `dir`; returns
+// the path prefix (".../orders_N"). With badFrac > 0 the _bad variant is written too.
 QString generateOrders(const QString &dir, int rows, double badFrac = 0.0);
 
 QJsonObject readJsonFile(const QString &path);

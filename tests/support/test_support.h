@@ -8,6 +8,8 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <functional>
+#include <utility>
 
 namespace weir::test {
 
@@ -37,8 +39,27 @@ void writeFile(const QString &path, const QByteArray &bytes);
 qint64 queryInt(const QString &dbPath, const QString &sql);
 QString queryText(const QString &dbPath, const QString &sql);
 
+// The largest source offset committed in a SQLite target's _weir_offsets: 0 while the target or
+// its table does not exist yet, -1 when it cannot be read at this moment. Quiet: made to poll.
+qint64 committedOffset(const QString &dbPath);
+
+// Runs `args` with weir-run `rounds` times and kills each run with SIGKILL once `progress`
+// (e.g. a committed offset) has passed both round i's share i/(rounds + 1) of `total` and
+// what the previous round reached, so every kill lands mid-load however fast the machine is.
+// Fails the calling test when a run ends before its kill, when progress goes
+// backwards, or when the load is complete after a kill (check QTest::currentTestFailed()).
+// Returns the progress after each kill; `afterKill` (if any) runs once the process is gone.
+QList<qint64> killRepeatedly(const QStringList &args, const std::function<qint64()> &progress,
+                             qint64 total, int rounds, const std::function<void()> &afterKill = {},
+                             int roundTimeoutMs = 60000);
+
 // A pipeline file: csv or jsonl source -> validate (orders rules) -> dedupe -> sqlite upsert.
 QByteArray ordersPipeline(const QString &name, const QString &sourceType, const QString &input,
                           const QString &database, int batchSize = 10000);
+
+// A pipeline file: csv.source `read` (batch_size 2000) -> validate `check` (the same rules as
+// ordersPipeline) -> one sqlite.sink per entry of `sinks` (node id, config), all fed by check.
+QByteArray loadPipeline(const QString &name, const QString &input,
+                        const QList<std::pair<QString, QJsonObject>> &sinks);
 
 } // namespace weir::test

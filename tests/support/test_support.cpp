@@ -131,6 +131,19 @@ qint64 committedOffset(const QString &dbPath)
     return row && row.value() ? stmt->columnInt(0) : -1;
 }
 
+bool waitWhileRunning(QProcess &p, const std::function<bool()> &condition, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    for (;;) {
+        if (condition())
+            return true;
+        if (timer.elapsed() >= timeoutMs || p.state() == QProcess::NotRunning ||
+            p.waitForFinished(20))
+            return false;
+    }
+}
+
 namespace {
 
 // One run killed once progress() passes `threshold`; fails the test if it ends by itself.
@@ -144,26 +157,29 @@ qint64 killOnePast(const QStringList &args, const std::function<qint64()> &progr
                      __LINE__);
         return -1;
     }
-    QElapsedTimer timer;
-    timer.start();
-    qint64 seen = progress();
-    while (seen <= threshold && timer.elapsed() < timeoutMs) {
-        if (p.waitForFinished(5)) {
-            QTest::qFail(qPrintable(QStringLiteral("%1: the run ended (exit %2) before progress "
-                                                   "passed %3; last seen %4: %5")
-                                        .arg(round)
-                                        .arg(p.exitCode())
-                                        .arg(threshold)
-                                        .arg(seen)
-                                        .arg(QString::fromUtf8(p.readAllStandardError()))),
-                         __FILE__, __LINE__);
-            return -1;
-        }
-        seen = progress();
+    qint64 seen = -1;
+    const bool past = waitWhileRunning(
+        p,
+        [&] {
+            seen = progress();
+            return seen > threshold;
+        },
+        timeoutMs);
+    if (!past && p.state() == QProcess::NotRunning) {
+        QTest::qFail(qPrintable(QStringLiteral("%1: the run ended (exit %2) before progress "
+                                               "passed %3; last seen %4: %5")
+                                    .arg(round)
+                                    .arg(p.exitCode())
+                                    .arg(threshold)
+                                    .arg(seen)
+                                    .arg(QString::fromUtf8(p.readAllStandardError()))),
+                     __FILE__, __LINE__);
+        return -1;
     }
-    ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+    if (p.state() == QProcess::Running)
+        ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
     p.waitForFinished(30000);
-    if (seen <= threshold) {
+    if (!past) {
         QTest::qFail(qPrintable(QStringLiteral("%1: progress stayed at %2, not past %3 in %4 ms")
                                     .arg(round)
                                     .arg(seen)
@@ -227,9 +243,10 @@ QList<qint64> killRepeatedly(const QStringList &args, const std::function<qint64
 }
 
 QByteArray ordersPipeline(const QString &name, const QString &sourceType, const QString &input,
-                          const QString &database, int batchSize)
+                          const QString &database, int batchSize, int commitRows)
 {
-    const QString text = QStringLiteral(R"({
+    const QString text =
+        QStringLiteral(R"({
   "format": 1,
   "name": "%1",
   "nodes": [
@@ -242,7 +259,7 @@ QByteArray ordersPipeline(const QString &name, const QString &sourceType, const 
     {"id": "latest", "type": "dedupe", "position": [400, 0],
      "config": {"key": ["order_id"], "order_by": "updated_at"}},
     {"id": "orders", "type": "sqlite.sink", "position": [600, 0],
-     "config": {"path": "%4", "table": "orders", "key": ["order_id"], "order_by": "updated_at"}}
+     "config": {"path": "%4", "table": "orders", "key": ["order_id"], "order_by": "updated_at"%6}}
   ],
   "edges": [
     {"from": "read.out", "to": "check.in"},
@@ -252,8 +269,10 @@ QByteArray ordersPipeline(const QString &name, const QString &sourceType, const 
   "settings": {}
 }
 )")
-                             .arg(name, sourceType, input, database)
-                             .arg(batchSize);
+            .arg(name, sourceType, input, database)
+            .arg(batchSize)
+            .arg(commitRows > 0 ? QStringLiteral(", \"commit_rows\": %1").arg(commitRows)
+                                : QString());
     return text.toUtf8();
 }
 

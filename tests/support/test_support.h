@@ -43,6 +43,10 @@ QString queryText(const QString &dbPath, const QString &sql);
 // its table does not exist yet, -1 when it cannot be read at this moment. Quiet: made to poll.
 qint64 committedOffset(const QString &dbPath);
 
+// Polls `condition` every 20 ms or so while `p` runs: true as soon as it holds, false when `p`
+// ends first or `timeoutMs` pass. For waiting on an event in another process, not on a clock.
+bool waitWhileRunning(QProcess &p, const std::function<bool()> &condition, int timeoutMs = 60000);
+
 // Runs `args` with weir-run `rounds` times and kills each run with SIGKILL once `progress`
 // (e.g. a committed offset) has passed both round i's share i/(rounds + 1) of `total` and
 // what the previous round reached, so every kill lands mid-load however fast the machine is.
@@ -54,8 +58,9 @@ QList<qint64> killRepeatedly(const QStringList &args, const std::function<qint64
                              int roundTimeoutMs = 60000);
 
 // A pipeline file: csv or jsonl source -> validate (orders rules) -> dedupe -> sqlite upsert.
+// commitRows > 0 sets the sink's commit_rows (else its default).
 QByteArray ordersPipeline(const QString &name, const QString &sourceType, const QString &input,
-                          const QString &database, int batchSize = 10000);
+                          const QString &database, int batchSize = 10000, int commitRows = 0);
 
 // A pipeline file: csv.source `read` (batch_size 2000) -> validate `check` (the same rules as
 // ordersPipeline) -> one sqlite.sink per entry of `sinks` (node id, config), all fed by check.

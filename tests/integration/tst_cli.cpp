@@ -363,17 +363,23 @@ private slots:
         p.start(weirRunPath(), {QStringLiteral("run"), pipeline, QStringLiteral("--state"),
                                 dir.filePath(QStringLiteral("s.db"))});
         QVERIFY(p.waitForStarted());
-        QTest::qWait(500);
+        // Stop once the run has visibly started: its first rows are committed to the target.
+        QVERIFY2(waitWhileRunning(p, [&] { return committedOffset(db) > 0; }),
+                 p.readAllStandardError().constData());
         p.terminate();
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitCode(), 130);
         QVERIFY(p.readAllStandardError().contains("interrupted"));
+        const QJsonObject expected = readJsonFile(prefix + QStringLiteral(".expected.json"));
+        const qint64 stoppedAt = queryInt(db, QStringLiteral("SELECT count(*) FROM orders"));
+        QVERIFY2(stoppedAt > 0 &&
+                     stoppedAt < expected.value(QStringLiteral("distinct_ids")).toInteger(),
+                 qPrintable(QString::number(stoppedAt)));
         // Whatever was committed is consistent: offsets and rows agree on a rerun.
         const ProcessResult rest =
             runWeir({QStringLiteral("run"), pipeline, QStringLiteral("--state"),
                      dir.filePath(QStringLiteral("s.db"))});
         QCOMPARE(rest.exitCode, 0);
-        const QJsonObject expected = readJsonFile(prefix + QStringLiteral(".expected.json"));
         QCOMPARE(queryInt(db, QStringLiteral("SELECT count(*) FROM orders")),
                  expected.value(QStringLiteral("distinct_ids")).toInteger());
     }

@@ -1,11 +1,15 @@
 #include "support/test_support.h"
 
 #include "common/sqlite_db.h"
+#include "support/orders_generator.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <csignal>
 
 namespace weir::test {
 
@@ -22,11 +26,6 @@ QString sourceDir()
 QString examplePath(const QString &fileName)
 {
     return sourceDir() + QStringLiteral("/resources/examples/") + fileName;
-}
-
-QString sharedBenchDir()
-{
-    return qEnvironmentVariable("WEIR_SHARED_BENCH");
 }
 
 ProcessResult runWeir(const QStringList &args, int timeoutMs)
@@ -53,15 +52,10 @@ ProcessResult runWeir(const QStringList &args, int timeoutMs)
 
 QString generateOrders(const QString &dir, int rows, double badFrac)
 {
-    QProcess p;
-    QStringList args{sharedBenchDir() + QStringLiteral("/gen_orders.py"), QStringLiteral("--rows"),
-                     QString::number(rows), QStringLiteral("--out"), dir};
-    if (badFrac > 0)
-        args << QStringLiteral("--bad-frac") << QString::number(badFrac);
-    p.start(QStringLiteral("python3"), args);
-    if (!p.waitForFinished(300000) || p.exitCode() != 0)
-        qWarning("gen_orders.py failed: %s", p.readAllStandardError().constData());
-    return dir + QStringLiteral("/orders_") + QString::number(rows);
+    const OrdersDataSet set = writeOrders(dir, rows, badFrac);
+    if (set.prefix.isEmpty())
+        qWarning("cannot write the orders data set into %s", qPrintable(dir));
+    return set.prefix;
 }
 
 QJsonObject readJsonFile(const QString &path)
@@ -120,10 +114,139 @@ QString queryText(const QString &dbPath, const QString &sql)
     return QString::fromStdString(queryFirst(dbPath, sql, &ok));
 }
 
-QByteArray ordersPipeline(const QString &name, const QString &sourceType, const QString &input,
-                          const QString &database, int batchSize)
+qint64 committedOffset(const QString &dbPath)
 {
-    const QString text = QStringLiteral(R"({
+    if (!QFileInfo::exists(dbPath))
+        return 0;
+    auto db = common::SqliteDb::open(dbPath);
+    if (!db)
+        return -1;
+    auto table = db->prepare("SELECT count(*) FROM sqlite_master WHERE name = '_weir_offsets'");
+    if (!table || !table->step() || table->columnInt(0) == 0)
+        return table ? 0 : -1;
+    auto stmt = db->prepare("SELECT coalesce(max(\"offset\"), 0) FROM _weir_offsets");
+    if (!stmt)
+        return -1;
+    auto row = stmt->step();
+    return row && row.value() ? stmt->columnInt(0) : -1;
+}
+
+bool waitWhileRunning(QProcess &p, const std::function<bool()> &condition, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    for (;;) {
+        if (condition())
+            return true;
+        if (timer.elapsed() >= timeoutMs || p.state() == QProcess::NotRunning ||
+            p.waitForFinished(20))
+            return false;
+    }
+}
+
+namespace {
+
+// One run killed once progress() passes `threshold`; fails the test if it ends by itself.
+qint64 killOnePast(const QStringList &args, const std::function<qint64()> &progress,
+                   qint64 threshold, int timeoutMs, const QString &round)
+{
+    QProcess p;
+    p.start(weirRunPath(), args);
+    if (!p.waitForStarted()) {
+        QTest::qFail(qPrintable(round + QStringLiteral(": cannot start weir-run")), __FILE__,
+                     __LINE__);
+        return -1;
+    }
+    qint64 seen = -1;
+    const bool past = waitWhileRunning(
+        p,
+        [&] {
+            seen = progress();
+            return seen > threshold;
+        },
+        timeoutMs);
+    if (!past && p.state() == QProcess::NotRunning) {
+        QTest::qFail(qPrintable(QStringLiteral("%1: the run ended (exit %2) before progress "
+                                               "passed %3; last seen %4: %5")
+                                    .arg(round)
+                                    .arg(p.exitCode())
+                                    .arg(threshold)
+                                    .arg(seen)
+                                    .arg(QString::fromUtf8(p.readAllStandardError()))),
+                     __FILE__, __LINE__);
+        return -1;
+    }
+    if (p.state() == QProcess::Running)
+        ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+    p.waitForFinished(30000);
+    if (!past) {
+        QTest::qFail(qPrintable(QStringLiteral("%1: progress stayed at %2, not past %3 in %4 ms")
+                                    .arg(round)
+                                    .arg(seen)
+                                    .arg(threshold)
+                                    .arg(timeoutMs)),
+                     __FILE__, __LINE__);
+        return -1;
+    }
+    if (p.exitStatus() != QProcess::CrashExit) {
+        QTest::qFail(
+            qPrintable(round + QStringLiteral(": the run ended by itself before the kill")),
+            __FILE__, __LINE__);
+        return -1;
+    }
+    // What a reader saw committed survives the kill.
+    qint64 after = progress();
+    for (int tries = 0; after < 0 && tries < 100; ++tries) {
+        QTest::qWait(50);
+        after = progress();
+    }
+    if (after < seen) {
+        QTest::qFail(qPrintable(QStringLiteral("%1: progress %2 seen before the kill, %3 after")
+                                    .arg(round)
+                                    .arg(seen)
+                                    .arg(after)),
+                     __FILE__, __LINE__);
+        return -1;
+    }
+    return after;
+}
+
+} // namespace
+
+QList<qint64> killRepeatedly(const QStringList &args, const std::function<qint64()> &progress,
+                             qint64 total, int rounds, const std::function<void()> &afterKill,
+                             int roundTimeoutMs)
+{
+    QList<qint64> reached;
+    qint64 last = 0;
+    for (int i = 1; i <= rounds; ++i) {
+        const qint64 threshold = std::max(total * i / (rounds + 1), last);
+        const QString round = QStringLiteral("kill %1 of %2").arg(i).arg(rounds);
+        const qint64 after = killOnePast(args, progress, threshold, roundTimeoutMs, round);
+        if (after < 0)
+            return reached;
+        if (after >= total) {
+            QTest::qFail(qPrintable(QStringLiteral("%1: the load was complete (%2 of %3) when "
+                                                   "the kill landed")
+                                        .arg(round)
+                                        .arg(after)
+                                        .arg(total)),
+                         __FILE__, __LINE__);
+            return reached;
+        }
+        reached << after;
+        last = after;
+        if (afterKill)
+            afterKill();
+    }
+    return reached;
+}
+
+QByteArray ordersPipeline(const QString &name, const QString &sourceType, const QString &input,
+                          const QString &database, int batchSize, int commitRows)
+{
+    const QString text =
+        QStringLiteral(R"({
   "format": 1,
   "name": "%1",
   "nodes": [
@@ -136,7 +259,7 @@ QByteArray ordersPipeline(const QString &name, const QString &sourceType, const 
     {"id": "latest", "type": "dedupe", "position": [400, 0],
      "config": {"key": ["order_id"], "order_by": "updated_at"}},
     {"id": "orders", "type": "sqlite.sink", "position": [600, 0],
-     "config": {"path": "%4", "table": "orders", "key": ["order_id"], "order_by": "updated_at"}}
+     "config": {"path": "%4", "table": "orders", "key": ["order_id"], "order_by": "updated_at"%6}}
   ],
   "edges": [
     {"from": "read.out", "to": "check.in"},
@@ -146,9 +269,52 @@ QByteArray ordersPipeline(const QString &name, const QString &sourceType, const 
   "settings": {}
 }
 )")
-                             .arg(name, sourceType, input, database)
-                             .arg(batchSize);
+            .arg(name, sourceType, input, database)
+            .arg(batchSize)
+            .arg(commitRows > 0 ? QStringLiteral(", \"commit_rows\": %1").arg(commitRows)
+                                : QString());
     return text.toUtf8();
+}
+
+QByteArray loadPipeline(const QString &name, const QString &input,
+                        const QList<std::pair<QString, QJsonObject>> &sinks)
+{
+    auto node = [](const QString &id, const QString &type, int x, const QJsonObject &config) {
+        return QJsonObject{{QStringLiteral("id"), id},
+                           {QStringLiteral("type"), type},
+                           {QStringLiteral("position"), QJsonArray{x, 0}},
+                           {QStringLiteral("config"), config}};
+    };
+    auto edge = [](const QString &from, const QString &to) {
+        return QJsonObject{{QStringLiteral("from"), from}, {QStringLiteral("to"), to}};
+    };
+    const QJsonObject rules{
+        {QStringLiteral("required"),
+         QJsonArray{QStringLiteral("order_id"), QStringLiteral("customer_id"),
+                    QStringLiteral("amount"), QStringLiteral("status"),
+                    QStringLiteral("updated_at")}},
+        {QStringLiteral("types"),
+         QJsonObject{{QStringLiteral("order_id"), QStringLiteral("int")},
+                     {QStringLiteral("customer_id"), QStringLiteral("int")},
+                     {QStringLiteral("amount"), QStringLiteral("decimal")},
+                     {QStringLiteral("updated_at"), QStringLiteral("timestamp")}}}};
+    QJsonArray nodes{
+        node(QStringLiteral("read"), QStringLiteral("csv.source"), 0,
+             QJsonObject{{QStringLiteral("path"), input}, {QStringLiteral("batch_size"), 2000}}),
+        node(QStringLiteral("check"), QStringLiteral("validate"), 200, rules)};
+    QJsonArray edges{edge(QStringLiteral("read.out"), QStringLiteral("check.in"))};
+    int x = 400;
+    for (const auto &[id, config] : sinks) {
+        nodes.append(node(id, QStringLiteral("sqlite.sink"), x, config));
+        edges.append(edge(QStringLiteral("check.out"), id + QStringLiteral(".in")));
+        x += 200;
+    }
+    return QJsonDocument(QJsonObject{{QStringLiteral("format"), 1},
+                                     {QStringLiteral("name"), name},
+                                     {QStringLiteral("nodes"), nodes},
+                                     {QStringLiteral("edges"), edges},
+                                     {QStringLiteral("settings"), QJsonObject{}}})
+        .toJson();
 }
 
 } // namespace weir::test

@@ -1,7 +1,8 @@
 // The inspector: one editor class per field kind that round-trips its value, a form with one
 // editor per schema field for every built-in node type, edits that become (merged) undo
 // commands, the model flowing back into the editors in place, secrets written only as
-// references, problems marked on their field, focus and wheel behaviour, and screenshots.
+// references, problems marked on their field (on a line kept for them, so nothing moves),
+// Tab from field to field, focus and wheel behaviour, and screenshots.
 // The editors' own rules (value text, highlighting, secret refusal) are in tst_field_editors.
 
 #include "canvas/commands/add_nodes_command.h"
@@ -194,6 +195,56 @@ QPalette darkPalette()
     return p;
 }
 
+// Lets posted layout requests run, as the event loop does before the next paint.
+void settle()
+{
+    for (int i = 0; i < 5; ++i)
+        QCoreApplication::processEvents();
+}
+
+QWidget *formOf(const InspectorWidget &inspector)
+{
+    return inspector.findChild<QScrollArea *>()->widget();
+}
+
+QRect rectIn(const QWidget *form, const QWidget *w)
+{
+    return QRect(w->mapTo(form, QPoint(0, 0)), w->size());
+}
+
+// The schema's field keys of a node, in form order.
+QStringList fieldKeys(const PipelineDocument &doc, const QString &nodeId)
+{
+    QStringList keys;
+    for (const ConfigField &field :
+         doc.registry().find(doc.pipeline().node(nodeId)->type)->schema.fields())
+        keys.append(field.key);
+    return keys;
+}
+
+// Where each field's editor and help text sit in the form, in form order.
+QList<QRect> fieldGeometry(const InspectorWidget &inspector, const QStringList &keys)
+{
+    const QWidget *form = formOf(inspector);
+    QList<QRect> out;
+    for (const QString &key : keys) {
+        out.append(rectIn(form, inspector.fieldEditor(key)));
+        if (const auto *help = form->findChild<QLabel *>("help:" + key))
+            out.append(rectIn(form, help));
+    }
+    return out;
+}
+
+// The field a widget belongs to; empty when it is in none (a reset button, the label edit).
+QString fieldOf(QWidget *w)
+{
+    for (; w; w = w->parentWidget()) {
+        if (auto *editor = qobject_cast<FieldEditor *>(w))
+            return editor->field().key;
+    }
+    return {};
+}
+
 } // namespace
 
 class TestInspector : public QObject
@@ -227,6 +278,10 @@ private slots:
     void anUnknownTypeIsExplained();
     void tabFollowsTheForm_data();
     void tabFollowsTheForm();
+    void tabGoesFromFieldToField_data();
+    void tabGoesFromFieldToField();
+    void typingAfterTabLandsInTheNextField();
+    void problemMessagesDoNotMoveFields();
     void theWheelScrollsTheFormNotTheValue();
 
     void screenshots();
@@ -747,6 +802,71 @@ void TestInspector::tabFollowsTheForm()
         }
     }
     QCOMPARE(visited, expected);
+}
+
+void TestInspector::tabGoesFromFieldToField_data()
+{
+    tabFollowsTheForm_data();
+}
+
+// Tab from field k lands in field k+1, whatever buttons field k shows: its reset button takes
+// no focus (the widgets of field k itself, such as Browse, may come first).
+void TestInspector::tabGoesFromFieldToField()
+{
+    QFETCH(QString, nodeId);
+    Fixture f(nodeId);
+    const QStringList keys = fieldKeys(f.doc, nodeId);
+    int resetsShown = 0;
+    for (const QString &key : keys)
+        resetsShown += !formOf(*f.inspector)->findChild<QToolButton *>("reset:" + key)->isHidden();
+    QVERIFY(resetsShown >= 1); // the example sets fields: their reset buttons are there
+    for (qsizetype k = 0; k + 1 < keys.size(); ++k) {
+        f.inspector->fieldEditor(keys[k])->setFocus(Qt::TabFocusReason);
+        QCOMPARE(fieldOf(QApplication::focusWidget()), keys[k]);
+        for (int i = 0; i < 5 && fieldOf(QApplication::focusWidget()) == keys[k]; ++i)
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QCOMPARE(fieldOf(QApplication::focusWidget()), keys[k + 1]);
+    }
+}
+
+void TestInspector::typingAfterTabLandsInTheNextField()
+{
+    Fixture f("orders_db");
+    QVERIFY(!formOf(*f.inspector)->findChild<QToolButton *>("reset:key")->isHidden());
+    f.inspector->fieldEditor("key")->setFocus(Qt::TabFocusReason);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QTest::keyClicks(QApplication::focusWidget(), "changed_at");
+    QCOMPARE(configValue(f.doc, "orders_db", "order_by"), QJsonValue("changed_at"));
+    QCOMPARE(configValue(f.doc, "orders_db", "key"), json("[\"order_id\"]"));
+}
+
+void TestInspector::problemMessagesDoNotMoveFields()
+{
+    Fixture f("orders_db");
+    settle();
+    const QStringList keys = fieldKeys(f.doc, "orders_db");
+    const QList<QRect> before = fieldGeometry(*f.inspector, keys);
+    f.inspector->setProblems({problem("orders_db", "table", "required field is missing"),
+                              problem("orders_db", "key", "column 'x' is not written")});
+    settle();
+    auto *message = f.inspector->fieldEditor("table")->findChild<QLabel *>("fieldMessage");
+    QVERIFY(message->isVisible());
+    QCOMPARE(message->text(), QStringLiteral("required field is missing"));
+    QCOMPARE(fieldGeometry(*f.inspector, keys), before);
+    saveScreenshot(f.inspector.get(), "inspector_problem_in_place.png");
+
+    // A message longer than its line is cut short there, in full in its tooltip.
+    const QString longer = QStringLiteral("column 'amount': unknown type 'money' (int, double, "
+                                          "decimal, bool, string, timestamp) and more words");
+    f.inspector->setProblems({problem("orders_db", "table", longer)});
+    settle();
+    QCOMPARE(fieldGeometry(*f.inspector, keys), before);
+    QVERIFY(message->text().endsWith(QChar(0x2026)));
+    QCOMPARE(message->toolTip(), longer);
+    f.inspector->setProblems({});
+    settle();
+    QVERIFY(message->isHidden());
+    QCOMPARE(fieldGeometry(*f.inspector, keys), before);
 }
 
 void TestInspector::theWheelScrollsTheFormNotTheValue()

@@ -37,11 +37,13 @@ bool spansBothColumns(model::FieldKind kind)
 }
 
 // A small borderless "clear" button; one per field, shown while the config sets the field.
+// Like a line edit's own clear button it takes no focus: Tab goes from field to field, and
+// what is typed after a Tab lands in the next field, never on a button.
 void styleResetButton(QToolButton *button)
 {
     button->setAutoRaise(true);
     button->setIcon(button->style()->standardIcon(QStyle::SP_LineEditClearButton));
-    button->setFocusPolicy(Qt::TabFocus);
+    button->setFocusPolicy(Qt::NoFocus);
 }
 
 QLabel *sectionTitle(const QString &text, QWidget *parent)

@@ -2,7 +2,8 @@
 // editor per schema field for every built-in node type, edits that become (merged) undo
 // commands, the model flowing back into the editors in place, secrets written only as
 // references, problems marked on their field (on a line kept for them, so nothing moves),
-// Tab from field to field, focus and wheel behaviour, and screenshots.
+// a first layout that leaves every help text its room, Tab from field to field, focus and
+// wheel behaviour, and screenshots.
 // The editors' own rules (value text, highlighting, secret refusal) are in tst_field_editors.
 
 #include "canvas/commands/add_nodes_command.h"
@@ -282,6 +283,8 @@ private slots:
     void tabGoesFromFieldToField();
     void typingAfterTabLandsInTheNextField();
     void problemMessagesDoNotMoveFields();
+    void firstLayoutLeavesRoomForHelp_data();
+    void firstLayoutLeavesRoomForHelp();
     void theWheelScrollsTheFormNotTheValue();
 
     void screenshots();
@@ -867,6 +870,71 @@ void TestInspector::problemMessagesDoNotMoveFields()
     settle();
     QVERIFY(message->isHidden());
     QCOMPARE(fieldGeometry(*f.inspector, keys), before);
+}
+
+void TestInspector::firstLayoutLeavesRoomForHelp_data()
+{
+    formHasOneEditorPerField_data();
+}
+
+// The first form shown lays out like any later one, also when problems arrive after it is on
+// screen: each help text has the height its wrapped lines need, and the next field (its
+// label, its editor) starts below it.
+void TestInspector::firstLayoutLeavesRoomForHelp()
+{
+    QFETCH(QString, typeId);
+    PipelineDocument doc(model::NodeTypeRegistry::builtin());
+    QVERIFY(doc.load(examplePath()));
+    model::NodeSpec node;
+    node.id = "fresh";
+    node.type = typeId;
+    doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
+    InspectorWidget inspector(&doc);
+    inspector.resize(360, 700); // the dock's width; the form scrolls
+    inspector.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&inspector));
+    inspector.showNode("fresh");
+    settle();
+    // As in the designer: the Problems panel validates once the node is there and hands the
+    // problems (a new node misses its required fields) to the form already on screen.
+    const std::vector<model::Problem> problems =
+        model::PipelineValidator(doc.registry()).validate(doc.pipeline(), "orders");
+    inspector.setProblems(problems);
+    settle();
+    saveScreenshot(&inspector, "inspector_first_layout/" + typeId + ".png");
+    const QStringList keys = fieldKeys(doc, "fresh");
+    const QWidget *form = formOf(inspector);
+    // Per field: its row label, editor and help text, in form coordinates.
+    std::vector<std::vector<QRect>> rows;
+    for (const QString &key : keys) {
+        std::vector<QRect> row{rectIn(form, inspector.fieldEditor(key))};
+        for (const QLabel *label : form->findChildren<QLabel *>()) {
+            if (label->buddy() && fieldOf(label->buddy()) == key)
+                row.push_back(rectIn(form, label));
+        }
+        if (const auto *help = form->findChild<QLabel *>("help:" + key)) {
+            row.push_back(rectIn(form, help));
+            QVERIFY2(help->height() >= help->heightForWidth(help->width()),
+                     qPrintable(QStringLiteral("help of %1 is %2 px high, needs %3")
+                                    .arg(key)
+                                    .arg(help->height())
+                                    .arg(help->heightForWidth(help->width()))));
+        }
+        rows.push_back(row);
+    }
+    for (std::size_t k = 0; k + 1 < rows.size(); ++k) {
+        for (const QRect &a : rows[k]) {
+            for (const QRect &b : rows[k + 1])
+                QVERIFY2(!a.intersects(b), qPrintable(keys[k] + " runs into " + keys[k + 1]));
+        }
+    }
+    const QList<QRect> first = fieldGeometry(inspector, keys);
+
+    inspector.showNode("check");
+    settle();
+    inspector.showNode("fresh");
+    settle();
+    QCOMPARE(fieldGeometry(inspector, keys), first);
 }
 
 void TestInspector::theWheelScrollsTheFormNotTheValue()

@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 
 namespace weir::ui {
@@ -278,6 +279,11 @@ void InspectorForm::setProblems(const QStringList &headerProblems,
         editor->setProblem(byField.value(key));
     m_problems->setText(headerProblems.join(QLatin1Char('\n')));
     m_problemsBox->setVisible(!headerProblems.isEmpty());
+    // The scroll area sizes this form as soon as the header grows, from heights the form's
+    // rows computed before their own layouts caught up; the short height then squeezes the
+    // wrapped help texts into the rows below. Once those requests are handled, lay the form
+    // out again from fresh heights.
+    QTimer::singleShot(0, this, [this] { layout()->invalidate(); });
 }
 
 } // namespace weir::ui

@@ -941,7 +941,7 @@ void TestInspector::theWheelScrollsTheFormNotTheValue()
 {
     Fixture f("orders_db");
     f.inspector->resize(420, 400);
-    QTest::qWait(10);
+    settle();
     auto *rows = f.editor<NumberFieldEditor>("commit_rows");
     auto *area = f.inspector->findChild<QScrollArea *>();
     QVERIFY(area->verticalScrollBar()->maximum() > 0);
@@ -970,7 +970,7 @@ void TestInspector::screenshots()
                                   problem("orders_db", "", "has no input: connect something")});
         f.doc.undoStack()->push(
             new EditConfigCommand(f.doc.model(), "orders_db", "table", undefined()));
-        QTest::qWait(20);
+        settle();
         saveScreenshot(f.inspector.get(), "inspector_sqlite_sink.png");
     }
     {
@@ -980,11 +980,11 @@ void TestInspector::screenshots()
             "check", "patterns", "column 'customer_id': invalid regular expression: missing )")});
         f.doc.undoStack()->push(new EditConfigCommand(f.doc.model(), "check", "patterns",
                                                       json("{\"customer_id\": \"(C[0-9]+\"}")));
-        QTest::qWait(20);
+        settle();
         saveScreenshot(f.inspector.get(), "inspector_validate.png");
         f.inspector->setPalette(darkPalette());
         QApplication::setPalette(darkPalette());
-        QTest::qWait(20);
+        settle();
         saveScreenshot(f.inspector.get(), "inspector_validate_dark.png");
         QApplication::setPalette(QApplication::style()->standardPalette());
     }
@@ -1016,12 +1016,12 @@ void TestInspector::screenshotOfEveryType()
     inspector.showNode("node");
     inspector.resize(420, 400);
     inspector.show();
-    QTest::qWait(10);
+    settle();
     auto *area = inspector.findChild<QScrollArea *>();
     // Tall enough to show the whole form (wrapped help lines make the height depend on width).
     for (int i = 0; i < 3 && area->verticalScrollBar()->maximum() > 0; ++i) {
         inspector.resize(420, inspector.height() + area->verticalScrollBar()->maximum());
-        QTest::qWait(10);
+        settle();
     }
     QCOMPARE(area->verticalScrollBar()->maximum(), 0);
     saveScreenshot(&inspector, "forms/" + typeId + ".png");

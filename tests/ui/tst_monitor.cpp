@@ -458,7 +458,10 @@ private slots:
         panel.setCurrentIndex(2);
         QTRY_COMPARE_WITH_TIMEOUT(panel.deadLetters()->model()->totalCount(), qint64(12), 5000);
         // Mid-run pictures: charts, the node table, dead letters.
-        QTest::qWait(1500); // a couple more snapshots on the charts
+        // A couple more snapshots on the charts (one a second, a bucket each).
+        const std::size_t points = panel.charts()->series().readPerSecond.size();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.charts()->series().readPerSecond.size() >= points + 2,
+                                 10000);
         QVERIFY(run.isRunning());
         panel.setCurrentIndex(0);
         QVERIFY(panel.grab().save(screenshotPath("monitor_charts_midrun.png")));

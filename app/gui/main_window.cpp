@@ -129,8 +129,8 @@ void MainWindow::createDocks()
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 
-    connect(m_palette, &ui::PaletteWidget::nodeTypeActivated, this,
-            [this](const QString &typeId) { m_scene->addNode(typeId, m_view->visibleCentre()); });
+    connect(m_palette, &ui::PaletteWidget::nodeTypeActivated, m_view,
+            &ui::PipelineView::addNodeFromPalette);
     connect(m_problems, &ui::ValidationPanel::problemsChanged, this,
             [this](const std::vector<model::Problem> &problems) {
                 m_scene->setProblems(problems);

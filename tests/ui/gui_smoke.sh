@@ -14,23 +14,45 @@ export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/dat
 mkdir -p "$HOME"
 
 # Runs inside the virtual display: start weir, wait for its window, photograph the screen.
+# The window's title exists before its first paint, so a shot taken then is one flat colour:
+# the screen is photographed again until it shows the painted window (more than 32 colours),
+# within a deadline. weir closes itself shortly after its run ends, so the shots follow one
+# another without a pause.
 cat >"$WORK/session.sh" <<'SESSION'
 set -euo pipefail
 "$WEIR" "$WORK/orders.weir.json" --run --quit-after-run --state "$WORK/state.db" \
   --autosave-dir "$WORK/autosave" --screenshot "$SHOTS/designer_run.png" &
 pid=$!
-for _ in $(seq 1 200); do
-  if xwininfo -root -tree | grep -q 'orders.weir.json — Weir'; then
-    import -window root "$SHOTS/designer_screen.png"
+deadline=$((SECONDS + 60))
+shown=no shots=0 colours=0
+while (( SECONDS < deadline )) && kill -0 "$pid" 2>/dev/null; do
+  if [[ $shown == no ]]; then
+    if xwininfo -root -tree | grep -q 'orders.weir.json — Weir'; then
+      shown=yes
+    else
+      sleep 0.05 # polling for the window to be created
+      continue
+    fi
+  fi
+  import -window root "$WORK/screen.png" 2>/dev/null || continue
+  shots=$((shots + 1))
+  colours=$(identify -format '%k' "$WORK/screen.png")
+  if (( colours > 32 )); then
+    mv "$WORK/screen.png" "$SHOTS/designer_screen.png"
+    echo "gui_smoke: painted window on screen shot $shots"
     wait "$pid"
     exit $?
   fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
 done
-echo "gui_smoke: the weir window never appeared" >&2
 kill "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
+code=0
+wait "$pid" 2>/dev/null || code=$?
+if [[ $shown == no ]]; then
+  echo "gui_smoke: the weir window never appeared (weir exit code $code)" >&2
+else
+  echo "gui_smoke: no painted window in $shots screen shots, the last with $colours colours" \
+    "(weir exit code $code)" >&2
+fi
 exit 1
 SESSION
 export WEIR WORK SHOTS

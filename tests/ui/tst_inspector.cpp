@@ -1,7 +1,9 @@
 // The inspector: one editor class per field kind that round-trips its value, a form with one
 // editor per schema field for every built-in node type, edits that become (merged) undo
 // commands, the model flowing back into the editors in place, secrets written only as
-// references, problems marked on their field, focus and wheel behaviour, and screenshots.
+// references, problems marked on their field (on a line kept for them, so nothing moves),
+// a first layout that leaves every help text its room, Tab from field to field, focus and
+// wheel behaviour, and screenshots.
 // The editors' own rules (value text, highlighting, secret refusal) are in tst_field_editors.
 
 #include "canvas/commands/add_nodes_command.h"
@@ -194,6 +196,56 @@ QPalette darkPalette()
     return p;
 }
 
+// Lets posted layout requests run, as the event loop does before the next paint.
+void settle()
+{
+    for (int i = 0; i < 5; ++i)
+        QCoreApplication::processEvents();
+}
+
+QWidget *formOf(const InspectorWidget &inspector)
+{
+    return inspector.findChild<QScrollArea *>()->widget();
+}
+
+QRect rectIn(const QWidget *form, const QWidget *w)
+{
+    return QRect(w->mapTo(form, QPoint(0, 0)), w->size());
+}
+
+// The schema's field keys of a node, in form order.
+QStringList fieldKeys(const PipelineDocument &doc, const QString &nodeId)
+{
+    QStringList keys;
+    for (const ConfigField &field :
+         doc.registry().find(doc.pipeline().node(nodeId)->type)->schema.fields())
+        keys.append(field.key);
+    return keys;
+}
+
+// Where each field's editor and help text sit in the form, in form order.
+QList<QRect> fieldGeometry(const InspectorWidget &inspector, const QStringList &keys)
+{
+    const QWidget *form = formOf(inspector);
+    QList<QRect> out;
+    for (const QString &key : keys) {
+        out.append(rectIn(form, inspector.fieldEditor(key)));
+        if (const auto *help = form->findChild<QLabel *>("help:" + key))
+            out.append(rectIn(form, help));
+    }
+    return out;
+}
+
+// The field a widget belongs to; empty when it is in none (a reset button, the label edit).
+QString fieldOf(QWidget *w)
+{
+    for (; w; w = w->parentWidget()) {
+        if (auto *editor = qobject_cast<FieldEditor *>(w))
+            return editor->field().key;
+    }
+    return {};
+}
+
 } // namespace
 
 class TestInspector : public QObject
@@ -227,6 +279,12 @@ private slots:
     void anUnknownTypeIsExplained();
     void tabFollowsTheForm_data();
     void tabFollowsTheForm();
+    void tabGoesFromFieldToField_data();
+    void tabGoesFromFieldToField();
+    void typingAfterTabLandsInTheNextField();
+    void problemMessagesDoNotMoveFields();
+    void firstLayoutLeavesRoomForHelp_data();
+    void firstLayoutLeavesRoomForHelp();
     void theWheelScrollsTheFormNotTheValue();
 
     void screenshots();
@@ -749,11 +807,141 @@ void TestInspector::tabFollowsTheForm()
     QCOMPARE(visited, expected);
 }
 
+void TestInspector::tabGoesFromFieldToField_data()
+{
+    tabFollowsTheForm_data();
+}
+
+// Tab from field k lands in field k+1, whatever buttons field k shows: its reset button takes
+// no focus (the widgets of field k itself, such as Browse, may come first).
+void TestInspector::tabGoesFromFieldToField()
+{
+    QFETCH(QString, nodeId);
+    Fixture f(nodeId);
+    const QStringList keys = fieldKeys(f.doc, nodeId);
+    int resetsShown = 0;
+    for (const QString &key : keys)
+        resetsShown += !formOf(*f.inspector)->findChild<QToolButton *>("reset:" + key)->isHidden();
+    QVERIFY(resetsShown >= 1); // the example sets fields: their reset buttons are there
+    for (qsizetype k = 0; k + 1 < keys.size(); ++k) {
+        f.inspector->fieldEditor(keys[k])->setFocus(Qt::TabFocusReason);
+        QCOMPARE(fieldOf(QApplication::focusWidget()), keys[k]);
+        for (int i = 0; i < 5 && fieldOf(QApplication::focusWidget()) == keys[k]; ++i)
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QCOMPARE(fieldOf(QApplication::focusWidget()), keys[k + 1]);
+    }
+}
+
+void TestInspector::typingAfterTabLandsInTheNextField()
+{
+    Fixture f("orders_db");
+    QVERIFY(!formOf(*f.inspector)->findChild<QToolButton *>("reset:key")->isHidden());
+    f.inspector->fieldEditor("key")->setFocus(Qt::TabFocusReason);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QTest::keyClicks(QApplication::focusWidget(), "changed_at");
+    QCOMPARE(configValue(f.doc, "orders_db", "order_by"), QJsonValue("changed_at"));
+    QCOMPARE(configValue(f.doc, "orders_db", "key"), json("[\"order_id\"]"));
+}
+
+void TestInspector::problemMessagesDoNotMoveFields()
+{
+    Fixture f("orders_db");
+    settle();
+    const QStringList keys = fieldKeys(f.doc, "orders_db");
+    const QList<QRect> before = fieldGeometry(*f.inspector, keys);
+    f.inspector->setProblems({problem("orders_db", "table", "required field is missing"),
+                              problem("orders_db", "key", "column 'x' is not written")});
+    settle();
+    auto *message = f.inspector->fieldEditor("table")->findChild<QLabel *>("fieldMessage");
+    QVERIFY(message->isVisible());
+    QCOMPARE(message->text(), QStringLiteral("required field is missing"));
+    QCOMPARE(fieldGeometry(*f.inspector, keys), before);
+    saveScreenshot(f.inspector.get(), "inspector_problem_in_place.png");
+
+    // A message longer than its line is cut short there, in full in its tooltip.
+    const QString longer = QStringLiteral("column 'amount': unknown type 'money' (int, double, "
+                                          "decimal, bool, string, timestamp) and more words");
+    f.inspector->setProblems({problem("orders_db", "table", longer)});
+    settle();
+    QCOMPARE(fieldGeometry(*f.inspector, keys), before);
+    QVERIFY(message->text().endsWith(QChar(0x2026)));
+    QCOMPARE(message->toolTip(), longer);
+    f.inspector->setProblems({});
+    settle();
+    QVERIFY(message->isHidden());
+    QCOMPARE(fieldGeometry(*f.inspector, keys), before);
+}
+
+void TestInspector::firstLayoutLeavesRoomForHelp_data()
+{
+    formHasOneEditorPerField_data();
+}
+
+// The first form shown lays out like any later one, also when problems arrive after it is on
+// screen: each help text has the height its wrapped lines need, and the next field (its
+// label, its editor) starts below it.
+void TestInspector::firstLayoutLeavesRoomForHelp()
+{
+    QFETCH(QString, typeId);
+    PipelineDocument doc(model::NodeTypeRegistry::builtin());
+    QVERIFY(doc.load(examplePath()));
+    model::NodeSpec node;
+    node.id = "fresh";
+    node.type = typeId;
+    doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
+    InspectorWidget inspector(&doc);
+    inspector.resize(360, 700); // the dock's width; the form scrolls
+    inspector.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&inspector));
+    inspector.showNode("fresh");
+    settle();
+    // As in the designer: the Problems panel validates once the node is there and hands the
+    // problems (a new node misses its required fields) to the form already on screen.
+    const std::vector<model::Problem> problems =
+        model::PipelineValidator(doc.registry()).validate(doc.pipeline(), "orders");
+    inspector.setProblems(problems);
+    settle();
+    saveScreenshot(&inspector, "inspector_first_layout/" + typeId + ".png");
+    const QStringList keys = fieldKeys(doc, "fresh");
+    const QWidget *form = formOf(inspector);
+    // Per field: its row label, editor and help text, in form coordinates.
+    std::vector<std::vector<QRect>> rows;
+    for (const QString &key : keys) {
+        std::vector<QRect> row{rectIn(form, inspector.fieldEditor(key))};
+        for (const QLabel *label : form->findChildren<QLabel *>()) {
+            if (label->buddy() && fieldOf(label->buddy()) == key)
+                row.push_back(rectIn(form, label));
+        }
+        if (const auto *help = form->findChild<QLabel *>("help:" + key)) {
+            row.push_back(rectIn(form, help));
+            QVERIFY2(help->height() >= help->heightForWidth(help->width()),
+                     qPrintable(QStringLiteral("help of %1 is %2 px high, needs %3")
+                                    .arg(key)
+                                    .arg(help->height())
+                                    .arg(help->heightForWidth(help->width()))));
+        }
+        rows.push_back(row);
+    }
+    for (std::size_t k = 0; k + 1 < rows.size(); ++k) {
+        for (const QRect &a : rows[k]) {
+            for (const QRect &b : rows[k + 1])
+                QVERIFY2(!a.intersects(b), qPrintable(keys[k] + " runs into " + keys[k + 1]));
+        }
+    }
+    const QList<QRect> first = fieldGeometry(inspector, keys);
+
+    inspector.showNode("check");
+    settle();
+    inspector.showNode("fresh");
+    settle();
+    QCOMPARE(fieldGeometry(inspector, keys), first);
+}
+
 void TestInspector::theWheelScrollsTheFormNotTheValue()
 {
     Fixture f("orders_db");
     f.inspector->resize(420, 400);
-    QTest::qWait(10);
+    settle();
     auto *rows = f.editor<NumberFieldEditor>("commit_rows");
     auto *area = f.inspector->findChild<QScrollArea *>();
     QVERIFY(area->verticalScrollBar()->maximum() > 0);
@@ -782,7 +970,7 @@ void TestInspector::screenshots()
                                   problem("orders_db", "", "has no input: connect something")});
         f.doc.undoStack()->push(
             new EditConfigCommand(f.doc.model(), "orders_db", "table", undefined()));
-        QTest::qWait(20);
+        settle();
         saveScreenshot(f.inspector.get(), "inspector_sqlite_sink.png");
     }
     {
@@ -792,11 +980,11 @@ void TestInspector::screenshots()
             "check", "patterns", "column 'customer_id': invalid regular expression: missing )")});
         f.doc.undoStack()->push(new EditConfigCommand(f.doc.model(), "check", "patterns",
                                                       json("{\"customer_id\": \"(C[0-9]+\"}")));
-        QTest::qWait(20);
+        settle();
         saveScreenshot(f.inspector.get(), "inspector_validate.png");
         f.inspector->setPalette(darkPalette());
         QApplication::setPalette(darkPalette());
-        QTest::qWait(20);
+        settle();
         saveScreenshot(f.inspector.get(), "inspector_validate_dark.png");
         QApplication::setPalette(QApplication::style()->standardPalette());
     }
@@ -828,12 +1016,12 @@ void TestInspector::screenshotOfEveryType()
     inspector.showNode("node");
     inspector.resize(420, 400);
     inspector.show();
-    QTest::qWait(10);
+    settle();
     auto *area = inspector.findChild<QScrollArea *>();
     // Tall enough to show the whole form (wrapped help lines make the height depend on width).
     for (int i = 0; i < 3 && area->verticalScrollBar()->maximum() > 0; ++i) {
         inspector.resize(420, inspector.height() + area->verticalScrollBar()->maximum());
-        QTest::qWait(10);
+        settle();
     }
     QCOMPARE(area->verticalScrollBar()->maximum(), 0);
     saveScreenshot(&inspector, "forms/" + typeId + ".png");

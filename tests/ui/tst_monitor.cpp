@@ -1,10 +1,12 @@
 // The monitor end to end: a real run of the orders example (6 malformed rows refused at the
 // source, 6 invalid ones at check, 6 duplicates dropped by dedupe) must give exact figures in
 // the per-node table, the chart series (live and reloaded from history, and for the past
-// run), the run history's completeness and the dead-letter count. A watched-folder run is
-// photographed mid-run with errors and dead letters on screen.
+// run), the run history's completeness and the dead-letter count. A run over within a second
+// shows its totals where the charts are, until a later run makes a series. A watched-folder
+// run is photographed mid-run with errors and dead letters on screen.
 
 #include "canvas/commands/edit_settings_command.h"
+#include "common/time_format.h"
 #include "document/pipeline_document.h"
 #include "model/node_type_registry.h"
 #include "model/pipeline_json.h"
@@ -16,16 +18,20 @@
 #include "monitor/monitor_panel.h"
 #include "monitor/node_metrics_model.h"
 #include "monitor/run_history_model.h"
+#include "monitor/run_totals_panel.h"
 #include "run/run_controller.h"
 #include "support/test_support.h"
 
+#include <QChartView>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QGroupBox>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QListWidget>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -75,6 +81,12 @@ void connectPanel(RunController &run, MonitorPanel &panel)
 QString cell(const QAbstractItemModel *model, int row, int column)
 {
     return model->index(row, column).data().toString();
+}
+
+QString figure(const QWidget *totals, const char *name)
+{
+    const auto *label = totals->findChild<QLabel *>(QLatin1String(name));
+    return label ? label->text() : QStringLiteral("(no %1)").arg(QLatin1String(name));
 }
 
 } // namespace
@@ -301,6 +313,80 @@ private slots:
         QCOMPARE(panel.deadLetters()->model()->totalCount(), qint64(12));
     }
 
+    // The orders example runs in well under a second: one snapshot, a single point per line.
+    // The totals stand where the charts are until a second run, a second later, adds a point.
+    void shortRunShowsTotalsUntilThereIsASeries()
+    {
+        QTemporaryDir dir;
+        for (const char *name : {"orders.weir.json", "orders_sample.csv"})
+            QVERIFY(QFile::copy(test::examplePath(QLatin1String(name)),
+                                dir.filePath(QLatin1String(name))));
+        PipelineDocument doc(model::NodeTypeRegistry::builtin());
+        QVERIFY(doc.load(dir.filePath(QStringLiteral("orders.weir.json"))));
+        RunController run(&doc, dir.filePath(QStringLiteral("state.db")));
+        QVERIFY(run.ensureStore().ok());
+        MonitorPanel panel(doc.registry());
+        panel.resize(1100, 560);
+        panel.setStore(run.stateStore());
+        panel.setPipeline(doc.pipeline().name, ordersRoles(QStringLiteral("orders_csv")));
+        connectPanel(run, panel);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        MetricsCharts *charts = panel.charts();
+        QWidget *totals = charts->totalsPanel();
+        QWidget *throughput = charts->findChild<QChartView *>();
+        QVERIFY(throughput);
+        // No run yet: nothing to total, the empty charts.
+        QVERIFY(!totals->isVisible());
+        QVERIFY(throughput->isVisible());
+
+        QSignalSpy finished(&run, &RunController::runFinished);
+        QVERIFY(run.start(true).ok());
+        QVERIFY(finished.wait(30000));
+        const auto outcome = finished.at(0).at(0).value<engine::RunOutcome>();
+        QCOMPARE(outcome.status, QStringLiteral("finished"));
+        QVERIFY2(charts->series().readPerSecond.size() == 1,
+                 "the run took more than a second: it published more than its final snapshot");
+
+        const auto record = run.stateStore()->run(outcome.runId);
+        QVERIFY(record.ok());
+        const qint64 ms = record.value().finishedMs - record.value().startedMs;
+        QVERIFY(ms > 0);
+        auto checkTotals = [&] {
+            QVERIFY(totals->isVisible());
+            QVERIFY(!throughput->isVisible());
+            QCOMPARE(figure(totals, "totalsTitle"),
+                     QStringLiteral("Run %1 · finished").arg(outcome.runId));
+            QCOMPARE(figure(totals, "totalsRead"), QStringLiteral("200"));
+            QCOMPARE(figure(totals, "totalsWritten"), QStringLiteral("182"));
+            QCOMPARE(figure(totals, "totalsDeadLetters"), QStringLiteral("12"));
+            QCOMPARE(figure(totals, "totalsDuration"),
+                     QLocale().toString(static_cast<double>(ms) / 1000.0, 'f', 1) +
+                         QStringLiteral(" s"));
+            QCOMPARE(figure(totals, "totalsRate"),
+                     QLocale().toString(200.0 * 1000.0 / static_cast<double>(ms), 'f', 0));
+        };
+        checkTotals();
+        QVERIFY(panel.grab().save(screenshotPath("monitor_short_run_totals.png")));
+        // The same for the run opened from the history, and back live.
+        charts->showRun(outcome.runId);
+        checkTotals();
+        charts->showLive();
+        checkTotals();
+
+        // A second run (it reads nothing new) in a later second: two points, a series.
+        const qint64 firstSecond = charts->series().readPerSecond.front().timeMs / 1000;
+        QTRY_VERIFY_WITH_TIMEOUT(common::nowMillis() / 1000 > firstSecond, 3000);
+        QVERIFY(run.start(true).ok());
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.at(1).at(0).value<engine::RunOutcome>().totals.recordsIn, qint64(0));
+        QVERIFY(charts->series().readPerSecond.size() >= 2);
+        QCOMPARE(total(charts->series().readPerSecond), 200.0);
+        QVERIFY(!totals->isVisible());
+        QVERIFY(throughput->isVisible());
+        QVERIFY(panel.grab().save(screenshotPath("monitor_short_run_charts.png")));
+    }
+
     // A watched folder keeps the run going: a file with bad rows arrives, the monitor shows
     // errors and dead letters while the run is still on, an error-rate alert fires, and the
     // next run of the history shows a complete run once it is stopped.
@@ -372,7 +458,10 @@ private slots:
         panel.setCurrentIndex(2);
         QTRY_COMPARE_WITH_TIMEOUT(panel.deadLetters()->model()->totalCount(), qint64(12), 5000);
         // Mid-run pictures: charts, the node table, dead letters.
-        QTest::qWait(1500); // a couple more snapshots on the charts
+        // A couple more snapshots on the charts (one a second, a bucket each).
+        const std::size_t points = panel.charts()->series().readPerSecond.size();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.charts()->series().readPerSecond.size() >= points + 2,
+                                 10000);
         QVERIFY(run.isRunning());
         panel.setCurrentIndex(0);
         QVERIFY(panel.grab().save(screenshotPath("monitor_charts_midrun.png")));

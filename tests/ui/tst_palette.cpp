@@ -1,11 +1,17 @@
 // The palette: node types grouped by category exactly as the registry has them, a search
 // that hides what does not match (and categories left empty), drags that carry the type id,
-// and activation by double-click or Enter.
+// and activation by double-click or Enter — which adds the node after the selected one (an
+// edge when the ports fit) or in free space, one undo step each.
 
+#include "canvas/node_item.h"
+#include "canvas/pipeline_scene.h"
+#include "canvas/pipeline_view.h"
 #include "common/node_style.h"
+#include "document/pipeline_document.h"
 #include "model/node_type_registry.h"
 #include "panels/node_type_model.h"
 #include "panels/palette_widget.h"
+#include "support/test_support.h"
 
 #include <QApplication>
 #include <QDir>
@@ -16,6 +22,8 @@
 #include <QStyleFactory>
 #include <QTest>
 #include <QTreeView>
+#include <QUndoStack>
+#include <cmath>
 #include <map>
 #include <memory>
 
@@ -87,6 +95,66 @@ struct Fixture
     }
 };
 
+// A palette beside a canvas, wired as the main window wires them.
+struct Designer
+{
+    PipelineDocument doc{model::NodeTypeRegistry::builtin()};
+    PipelineScene scene{&doc};
+    PipelineView view{&scene};
+    Fixture palette;
+
+    Designer()
+    {
+        view.resize(900, 600);
+        view.show();
+        QObject::connect(palette.palette.get(), &PaletteWidget::nodeTypeActivated, &view,
+                         &PipelineView::addNodeFromPalette);
+    }
+
+    // As a user does it: a press and release, then the double-click.
+    void doubleClick(const QString &typeId)
+    {
+        const QModelIndex index = typeIndex(palette.view, typeId);
+        QVERIFY2(index.isValid(), qPrintable(typeId));
+        palette.view->scrollTo(index);
+        const QPoint at = palette.view->visualRect(index).center();
+        QTest::mouseClick(palette.view->viewport(), Qt::LeftButton, {}, at);
+        QTest::mouseDClick(palette.view->viewport(), Qt::LeftButton, {}, at);
+    }
+
+    QPointF position(const QString &id) const
+    {
+        const model::NodeSpec *n = doc.pipeline().node(id);
+        return n ? QPointF(n->x, n->y) : QPointF(-1e9, -1e9);
+    }
+};
+
+QRectF card(QPointF topLeft)
+{
+    return {topLeft, QSizeF(NodeItem::width, NodeItem::height)};
+}
+
+QStringList edgeTexts(const model::Pipeline &p)
+{
+    QStringList out;
+    for (const model::EdgeSpec &e : p.edges)
+        out << e.from.toString() + QStringLiteral(" -> ") + e.to.toString();
+    return out;
+}
+
+// No two cards of the pipeline overlap.
+bool noneOverlap(const model::Pipeline &p)
+{
+    for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+        for (std::size_t j = i + 1; j < p.nodes.size(); ++j) {
+            if (card(QPointF(p.nodes[i].x, p.nodes[i].y))
+                    .intersects(card(QPointF(p.nodes[j].x, p.nodes[j].y))))
+                return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 class TestPalette : public QObject
@@ -102,6 +170,8 @@ private slots:
     void dragCarriesTheTypeId();
     void doubleClickAndEnterActivate();
     void downArrowGoesFromSearchToList();
+    void doubleClicksInARowBuildAChain();
+    void doubleClickFindsFreeSpace();
     void screenshot();
 };
 
@@ -269,6 +339,94 @@ void TestPalette::downArrowGoesFromSearchToList()
     QTest::keyClick(f.view, Qt::Key_Down);
     QCOMPARE(f.view->currentIndex().data(NodeTypeModel::TypeIdRole).toString(),
              QStringLiteral("sqlite.sink"));
+}
+
+void TestPalette::doubleClicksInARowBuildAChain()
+{
+    Designer d;
+    const QByteArray empty = d.doc.toJson();
+    const QPointF centre = d.view.visibleCentre();
+    d.doubleClick("csv.source");
+    const QByteArray one = d.doc.toJson();
+    d.doubleClick("filter");
+    const QByteArray two = d.doc.toJson();
+    d.doubleClick("sqlite.sink");
+    const QByteArray three = d.doc.toJson();
+
+    // The first lands in the middle of the view (nothing to follow), each next one a layout
+    // column to the right of the one before, which it takes over as the selection.
+    QCOMPARE(d.doc.pipeline().nodes.size(), std::size_t(3));
+    const QPointF first(std::round((centre.x() - NodeItem::width / 2) / 20) * 20,
+                        std::round((centre.y() - NodeItem::height / 2) / 20) * 20);
+    QCOMPARE(d.position("csv"), first);
+    QCOMPARE(d.position("filter"), first + QPointF(260, 0));
+    QCOMPARE(d.position("sqlite"), first + QPointF(520, 0));
+    QVERIFY(noneOverlap(d.doc.pipeline()));
+    QCOMPARE(edgeTexts(d.doc.pipeline()),
+             QStringList({"csv.out -> filter.in", "filter.out -> sqlite.in"}));
+    QCOMPARE(d.scene.selectedNodeIds(), QStringList{"sqlite"});
+    QVERIFY(d.view.viewport()->rect().contains(
+        d.view.mapFromScene(d.scene.nodeItem("sqlite")->sceneBoundingRect()).boundingRect()));
+
+    // One undo step per double-click: the node and its edge go together.
+    QCOMPARE(d.doc.undoStack()->count(), 3);
+    d.doc.undoStack()->undo();
+    QCOMPARE(d.doc.toJson(), two);
+    QVERIFY(!d.doc.pipeline().node("sqlite"));
+    QCOMPARE(edgeTexts(d.doc.pipeline()), QStringList{"csv.out -> filter.in"});
+    d.doc.undoStack()->undo();
+    QCOMPARE(d.doc.toJson(), one);
+    QVERIFY(d.doc.pipeline().edges.empty());
+    d.doc.undoStack()->redo();
+    d.doc.undoStack()->redo();
+    QCOMPARE(d.doc.toJson(), three);
+    d.doc.undoStack()->undo();
+    d.doc.undoStack()->undo();
+    d.doc.undoStack()->undo();
+    QCOMPARE(d.doc.toJson(), empty);
+    QCOMPARE(d.scene.edgeItemCount(), 0);
+}
+
+void TestPalette::doubleClickFindsFreeSpace()
+{
+    Designer d;
+    QVERIFY(d.doc.load(test::examplePath()));
+    // Cards at x 0, 240, 480 and 720, y 0; the view centred on the second.
+    d.view.centreOnNode("check");
+    QVERIFY(d.scene.selectedNodeIds().isEmpty());
+
+    // Nothing selected: the free spot nearest the middle of the view, here just above.
+    d.doubleClick("hash");
+    QCOMPARE(d.position("hash"), QPointF(240, -120));
+    QCOMPARE(d.doc.pipeline().edges.size(), std::size_t(3));
+    QCOMPARE(d.scene.selectedNodeIds(), QStringList{"hash"});
+
+    // Right of the selected dedupe is the target's card: the next free row below it.
+    d.scene.selectOnly({"latest"});
+    const QByteArray before = d.doc.toJson();
+    d.doubleClick("map");
+    QCOMPARE(d.position("map"), QPointF(740, 120));
+    QCOMPARE(edgeTexts(d.doc.pipeline()).last(), QStringLiteral("latest.out -> map.in"));
+    const QByteArray after = d.doc.toJson();
+    d.doc.undoStack()->undo();
+    QCOMPARE(d.doc.toJson(), before);
+    d.doc.undoStack()->redo();
+    QCOMPARE(d.doc.toJson(), after);
+
+    // Ports that do not fit: a target has no output, a source no input. Placed, not joined.
+    d.scene.selectOnly({"orders_db"});
+    d.doubleClick("filter");
+    QCOMPARE(d.position("filter"), QPointF(980, 0));
+    d.doubleClick("jsonl.source");
+    QCOMPARE(d.position("jsonl"), QPointF(1240, 0));
+    QCOMPARE(d.doc.pipeline().edges.size(), std::size_t(4));
+    QCOMPARE(d.doc.pipeline().nodes.size(), std::size_t(8));
+    QVERIFY(noneOverlap(d.doc.pipeline()));
+
+    const QString dir = QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");
+    QVERIFY(QDir().mkpath(dir));
+    d.view.fitToView();
+    QVERIFY(d.view.grab().save(dir + QStringLiteral("/palette_added_nodes.png")));
 }
 
 void TestPalette::screenshot()

@@ -8,6 +8,7 @@
 #include "canvas/connection_rules.h"
 #include "canvas/edge_item.h"
 #include "canvas/node_item.h"
+#include "canvas/node_placement.h"
 #include "canvas/port_item.h"
 #include "document/pipeline_clipboard.h"
 #include "document/pipeline_document.h"
@@ -194,6 +195,33 @@ void PipelineScene::addNode(const QString &typeId, QPointF scenePos)
         new AddNodesCommand(m_document->model(), {std::move(node)}, {},
                             QApplication::translate("weir::ui", "Add %1").arg(type->displayName)));
     selectOnly({id});
+}
+
+QString PipelineScene::addNodeAfterSelection(const QString &typeId, QPointF near)
+{
+    const model::NodeType *type = m_document->registry().find(typeId);
+    if (!type)
+        return {};
+    model::NodeSpec node;
+    node.id = m_document->model()->uniqueNodeId(baseIdFor(typeId));
+    node.type = typeId;
+    node.label = type->displayName;
+    // Only one selected node says which one to follow; with several it would be a guess.
+    const QStringList selected = selectedNodeIds();
+    const QString follow = selected.size() == 1 ? selected.front() : QString();
+    const NodePlacement placement =
+        placeNewNode(m_document->pipeline(), m_document->registry(), *type, node.id, follow, near);
+    node.x = placement.topLeft.x();
+    node.y = placement.topLeft.y();
+    std::vector<model::EdgeSpec> edges;
+    if (placement.edge)
+        edges.push_back(*placement.edge);
+    const QString id = node.id;
+    m_document->undoStack()->push(
+        new AddNodesCommand(m_document->model(), {std::move(node)}, std::move(edges),
+                            QApplication::translate("weir::ui", "Add %1").arg(type->displayName)));
+    selectOnly({id});
+    return id;
 }
 
 void PipelineScene::deleteSelection()

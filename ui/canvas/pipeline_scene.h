@@ -45,6 +45,10 @@ public:
 
     // Gestures: each pushes one undoable command.
     void addNode(const QString &typeId, QPointF scenePos);
+    // A node from a palette activation: after the one selected node (see placeNewNode), with
+    // the edge from it when the ports fit, or in free space near `near`. The new node becomes
+    // the selection, so activations in a row build a chain. Returns its id (empty: none).
+    QString addNodeAfterSelection(const QString &typeId, QPointF near);
     void deleteSelection();
     QByteArray copySelectionData() const;
     void paste(const QByteArray &data, QPointF at);

@@ -106,6 +106,13 @@ QPointF PipelineView::visibleCentre() const
     return mapToScene(viewport()->rect().center());
 }
 
+void PipelineView::addNodeFromPalette(const QString &typeId)
+{
+    const QString id = m_scene->addNodeAfterSelection(typeId, visibleCentre());
+    if (const NodeItem *item = m_scene->nodeItem(id))
+        ensureVisible(item);
+}
+
 void PipelineView::wheelEvent(QWheelEvent *event)
 {
     const qreal degrees = event->angleDelta().y() / 8.0;

@@ -31,6 +31,9 @@ public:
     void zoomAt(qreal zoom, QPoint viewPos);
     void centreOnNode(const QString &id);
     QPointF visibleCentre() const;
+    // A palette activation (double-click, Enter): the scene places the node after the
+    // selection or in free space near the middle of the view; the view scrolls to show it.
+    void addNodeFromPalette(const QString &typeId);
 
 signals:
     void zoomChanged(qreal zoom);

@@ -4,6 +4,7 @@
 #include "common/tone_label.h"
 
 #include <QBoxLayout>
+#include <QFontMetrics>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPainter>
@@ -58,10 +59,15 @@ FieldEditor::FieldEditor(model::ConfigField field, QWidget *parent)
     m_bodyLayout->setContentsMargins(kFrameMargin, kFrameMargin, kFrameMargin, kFrameMargin);
     m_bodyLayout->setSpacing(6);
     m_message->setObjectName(QStringLiteral("fieldMessage"));
-    m_message->setWordWrap(true);
     m_message->setFont(smallFont(font()));
     m_message->setContentsMargins(kFrameMargin, 0, kFrameMargin, 0);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // One line, always there: a message appearing or going never moves the fields below. A
+    // longer one is cut short there, in full in its tooltip (and in the Problems panel).
+    m_message->setFixedHeight(QFontMetrics(m_message->font()).height());
+    QSizePolicy line(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    line.setRetainSizeWhenHidden(true);
+    m_message->setSizePolicy(line);
     m_message->hide();
     setToolTip(m_field.help);
 }
@@ -90,10 +96,28 @@ void FieldEditor::setNotice(const QString &message)
 void FieldEditor::updateMessage()
 {
     const QString text = message();
-    m_message->setText(text);
+    elideMessage();
+    m_message->setToolTip(text);
     m_message->setVisible(!text.isEmpty());
     setAccessibleDescription(text.isEmpty() ? m_field.help : text);
     update();
+}
+
+void FieldEditor::elideMessage()
+{
+    // Several problems come one per line; the line shows as many as fit.
+    QString text = message();
+    text.replace(QLatin1Char('\n'), QStringLiteral(" · "));
+    const int width = m_message->contentsRect().width();
+    m_message->setText(width > 0 ? m_message->fontMetrics().elidedText(text, Qt::ElideRight, width)
+                                 : text);
+}
+
+void FieldEditor::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (!message().isEmpty())
+        elideMessage();
 }
 
 void FieldEditor::paintEvent(QPaintEvent *event)

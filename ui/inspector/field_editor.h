@@ -2,7 +2,8 @@
 
 // FieldEditor: the editor of one config field, one subclass per field kind. It shows a value,
 // reports the user's edits and shows one message under itself (a validation problem, or why
-// it refused an input); it never touches the document. GUI thread only.
+// it refused an input) on a line kept free for it, so messages coming and going never move
+// the fields below; it never touches the document. GUI thread only.
 
 #include "model/config_schema.h"
 
@@ -54,9 +55,11 @@ protected:
     QString notice() const { return m_notice; }
 
     void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void updateMessage();
+    void elideMessage();
 
     model::ConfigField m_field;
     QWidget *m_body;

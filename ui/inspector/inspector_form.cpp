@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 
 namespace weir::ui {
@@ -37,11 +38,13 @@ bool spansBothColumns(model::FieldKind kind)
 }
 
 // A small borderless "clear" button; one per field, shown while the config sets the field.
+// Like a line edit's own clear button it takes no focus: Tab goes from field to field, and
+// what is typed after a Tab lands in the next field, never on a button.
 void styleResetButton(QToolButton *button)
 {
     button->setAutoRaise(true);
     button->setIcon(button->style()->standardIcon(QStyle::SP_LineEditClearButton));
-    button->setFocusPolicy(Qt::TabFocus);
+    button->setFocusPolicy(Qt::NoFocus);
 }
 
 QLabel *sectionTitle(const QString &text, QWidget *parent)
@@ -276,6 +279,11 @@ void InspectorForm::setProblems(const QStringList &headerProblems,
         editor->setProblem(byField.value(key));
     m_problems->setText(headerProblems.join(QLatin1Char('\n')));
     m_problemsBox->setVisible(!headerProblems.isEmpty());
+    // The scroll area sizes this form as soon as the header grows, from heights the form's
+    // rows computed before their own layouts caught up; the short height then squeezes the
+    // wrapped help texts into the rows below. Once those requests are handled, lay the form
+    // out again from fresh heights.
+    QTimer::singleShot(0, this, [this] { layout()->invalidate(); });
 }
 
 } // namespace weir::ui

@@ -1,6 +1,7 @@
 #include "monitor/metrics_charts.h"
 
 #include "common/time_format.h"
+#include "monitor/run_totals_panel.h"
 
 #include <QChart>
 #include <QChartView>
@@ -11,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
@@ -92,9 +94,16 @@ MetricsCharts::MetricsCharts(QWidget *parent) : QWidget(parent)
     bar->addWidget(m_windowBox);
     layout->addLayout(bar);
 
-    auto *grid = new QGridLayout;
+    m_stack = new QStackedWidget(this);
+    m_chartsPage = new QWidget(m_stack);
+    auto *grid = new QGridLayout(m_chartsPage);
+    grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(4);
-    layout->addLayout(grid, 1);
+    m_totals = new RunTotalsPanel(m_stack);
+    m_totals->setObjectName(QStringLiteral("runTotals"));
+    m_stack->addWidget(m_chartsPage);
+    m_stack->addWidget(m_totals);
+    layout->addWidget(m_stack, 1);
     m_charts.emplace_back(
         makeChart(tr("Throughput"), {tr("read/s"), tr("written/s")}, tr("records/s")));
     m_charts.emplace_back(makeChart(
@@ -171,7 +180,7 @@ MetricsCharts::Chart *MetricsCharts::makeChart(const QString &title, const QStri
         s->attachAxis(i > 0 && c->right ? c->right : c->y);
         c->lines.push_back(s);
     }
-    c->view = new QChartView(c->chart, this);
+    c->view = new QChartView(c->chart, m_chartsPage);
     c->view->setRenderHint(QPainter::Antialiasing);
     c->view->setRubberBand(QChartView::HorizontalRubberBand); // right click zooms back out
     c->view->setMinimumSize(260, 170);
@@ -234,7 +243,36 @@ void MetricsCharts::showLive()
 void MetricsCharts::showRun(qint64 runId)
 {
     m_runId = runId;
+    readRun(runId);
     reload();
+}
+
+void MetricsCharts::runStarted(qint64 runId)
+{
+    m_liveRunId = runId;
+    if (m_runId == 0)
+        readRun(runId);
+    showChartsOrTotals();
+}
+
+void MetricsCharts::runFinished(qint64 runId)
+{
+    if (runId != m_liveRunId)
+        return;
+    m_liveRunId = 0;
+    // The store has the final totals and the end time now; an opened past run stays shown.
+    if (m_runId == 0)
+        readRun(runId);
+    showChartsOrTotals();
+}
+
+void MetricsCharts::readRun(qint64 runId)
+{
+    m_run = {};
+    if (!m_store)
+        return;
+    if (auto run = m_store->run(runId))
+        m_run = std::move(run.value());
 }
 
 void MetricsCharts::reload()
@@ -263,6 +301,18 @@ void MetricsCharts::reload()
             std::make_unique<state::MetricsSeriesBuilder>(span + 1000, bucket, m_node, m_roles);
         m_builder->slideTo(start + span);
     } else {
+        // The live run, else the pipeline's latest. A live run's totals come from its
+        // snapshots: the store has them only once it ends.
+        if (m_liveRunId != 0) {
+            if (m_run.id != m_liveRunId)
+                readRun(m_liveRunId);
+        } else {
+            m_run = {};
+            if (m_store && !m_pipeline.isEmpty()) {
+                if (auto runs = m_store->runs(m_pipeline, 1); runs && !runs.value().empty())
+                    m_run = runs.value().front();
+            }
+        }
         const qint64 now = common::nowMillis();
         m_builder = std::make_unique<state::MetricsSeriesBuilder>(
             m_windowMs, state::MetricsSeriesBuilder::bucketFor(m_windowMs), m_node, m_roles);
@@ -286,6 +336,8 @@ void MetricsCharts::addSnapshot(const engine::MetricsSnapshot &snapshot)
 {
     if (m_runId != 0 || snapshot.nodes.empty())
         return;
+    if (snapshot.runId == m_liveRunId && m_run.id == m_liveRunId)
+        m_run.totals = snapshot.totals;
     m_builder->add(snapshot.nodes);
     const qint64 now = snapshot.nodes.front().timeMs;
     m_builder->slideTo(now);
@@ -324,6 +376,18 @@ void MetricsCharts::redraw()
         if (c->right)
             setAxisTop(c->right, niceTop(rightMax));
     }
+    showChartsOrTotals();
+}
+
+void MetricsCharts::showChartsOrTotals()
+{
+    // One point per line is a dot in a corner of an empty chart: it says less than the totals.
+    const std::size_t points =
+        std::max(m_series.readPerSecond.size(), m_series.writtenPerSecond.size());
+    const bool totals = points < 2 && m_run.id != 0;
+    if (totals)
+        m_totals->showRun(m_run, common::nowMillis());
+    m_stack->setCurrentWidget(totals ? static_cast<QWidget *>(m_totals) : m_chartsPage);
 }
 
 void MetricsCharts::updateTitle()

@@ -6,6 +6,7 @@
 // loaded from the StateStore history once; after that each engine snapshot is added to the
 // same MetricsSeriesBuilder, so a live chart never re-reads the store. Charts the user has
 // zoomed keep their zoom while they update. A past run can be opened to see its charts.
+// Until the charts have a series of two points to draw, the run's totals take their place.
 
 #include "engine/metrics_snapshot.h"
 #include "state/metrics_series.h"
@@ -18,10 +19,13 @@ class QChartView;
 class QComboBox;
 class QLabel;
 class QLineSeries;
+class QStackedWidget;
 class QDateTimeAxis;
 class QValueAxis;
 
 namespace weir::ui {
+
+class RunTotalsPanel;
 
 class MetricsCharts final : public QWidget
 {
@@ -46,9 +50,14 @@ public:
     void showRun(qint64 runId);
 
     void addSnapshot(const engine::MetricsSnapshot &snapshot);
+    // A live run began or ended: the totals follow it (read from the store).
+    void runStarted(qint64 runId);
+    void runFinished(qint64 runId);
 
     // What the charts draw (for tests and the benchmark).
     const state::MetricsSeries &series() const { return m_series; }
+    // Shown in place of the charts while they have fewer than two points.
+    RunTotalsPanel *totalsPanel() const { return m_totals; }
 
 private:
     struct Chart;
@@ -57,6 +66,8 @@ private:
     void reload();
     void redraw();
     void updateTitle();
+    void readRun(qint64 runId);
+    void showChartsOrTotals();
 
     const state::StateStore *m_store = nullptr;
     QString m_pipeline;
@@ -68,10 +79,17 @@ private:
     qint64 m_rangeEndMs = 0;
     std::unique_ptr<state::MetricsSeriesBuilder> m_builder;
     state::MetricsSeries m_series;
+    // The run the totals show: the one opened, else the live one, else the pipeline's latest
+    // (id 0: none).
+    state::RunRecord m_run;
+    qint64 m_liveRunId = 0; // between runStarted and runFinished
 
     QComboBox *m_windowBox = nullptr;
     QComboBox *m_scopeBox = nullptr;
     QLabel *m_title = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QWidget *m_chartsPage = nullptr;
+    RunTotalsPanel *m_totals = nullptr;
     std::vector<std::unique_ptr<Chart>> m_charts;
 };
 

@@ -108,6 +108,7 @@ void MonitorPanel::runStarted(qint64 runId, std::size_t queueCapacity)
     m_stats.reset(queueCapacity);
     m_deadLettersSeen = 0;
     m_nodeModel->clear();
+    m_charts->runStarted(runId);
     m_charts->showLive();
     m_history->reload();
     reloadEvents();
@@ -144,6 +145,7 @@ void MonitorPanel::runFinished(const engine::RunOutcome &outcome)
         m_stats.markFailed(outcome.failedNode);
         m_nodeModel->setNodes(m_stats.nodes());
     }
+    m_charts->runFinished(outcome.runId);
     m_history->reload();
     m_deadLetters->refresh();
     reloadEvents();

@@ -1,6 +1,7 @@
 #include "monitor/run_history_model.h"
 
 #include "common/time_format.h"
+#include "monitor/duration_text.h"
 
 #include <QBrush>
 #include <QColor>
@@ -11,19 +12,6 @@ namespace weir::ui {
 namespace {
 
 constexpr int kMaxRuns = 200;
-
-QString durationText(qint64 ms)
-{
-    if (ms < 0)
-        return {};
-    if (ms < 60000)
-        return QLocale().toString(static_cast<double>(ms) / 1000.0, 'f', 1) + QStringLiteral(" s");
-    const qint64 s = ms / 1000;
-    return QStringLiteral("%1:%2:%3")
-        .arg(s / 3600)
-        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
-        .arg(s % 60, 2, 10, QLatin1Char('0'));
-}
 
 } // namespace
 

@@ -4,8 +4,9 @@
 
 namespace weir::engine {
 
-CommitTracker::CommitTracker(std::vector<SourceInfo> sources,
-                             std::map<std::size_t, std::vector<record::SourcePosition>> durable)
+CommitTracker::CommitTracker(
+    std::vector<SourceInfo> sources,
+    const std::map<std::size_t, std::vector<record::SourcePosition>> &durable)
     : m_sources(std::move(sources)), m_acknowledged(m_sources.size()), m_touched(m_sources.size())
 {
     for (const auto &[sink, positions] : durable) {

@@ -29,7 +29,7 @@ public:
 
     // `durable` holds, per sink index, the positions it had committed when the run began.
     CommitTracker(std::vector<SourceInfo> sources,
-                  std::map<std::size_t, std::vector<record::SourcePosition>> durable);
+                  const std::map<std::size_t, std::vector<record::SourcePosition>> &durable);
 
     // A sink has committed these positions together with their data.
     void committed(std::size_t sink, const std::vector<record::SourcePosition> &positions);

@@ -288,11 +288,12 @@ void Engine::runSource(PlannedNode &node, std::size_t index)
     // source may create sockets, timers and network managers in open() and spin a local
     // QEventLoop in next(). It costs nothing to sources that never use one.
     const QEventLoop eventDispatcher;
-    Status opened = retried(node, [&] { return node.source->open(node.context, node.resumeFrom); });
+    const Status opened =
+        retried(node, [&] { return node.source->open(node.context, node.resumeFrom); });
     node.opened = opened.ok();
-    if (Status s = opened; !s) {
-        if (!(s.error().code == ErrorCode::Cancelled && m_stop.load())) {
-            Error e = s.error();
+    if (!opened) {
+        if (!(opened.error().code == ErrorCode::Cancelled && m_stop.load())) {
+            Error e = opened.error();
             e.nodeId = node.id;
             fail(e);
         }

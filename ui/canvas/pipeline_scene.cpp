@@ -216,7 +216,7 @@ QString PipelineScene::addNodeAfterSelection(const QString &typeId, QPointF near
     std::vector<model::EdgeSpec> edges;
     if (placement.edge)
         edges.push_back(*placement.edge);
-    const QString id = node.id;
+    QString id = node.id;
     m_document->undoStack()->push(
         new AddNodesCommand(m_document->model(), {std::move(node)}, std::move(edges),
                             QApplication::translate("weir::ui", "Add %1").arg(type->displayName)));

@@ -13,7 +13,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QStyle>
-#include <QTimer>
 #include <QToolButton>
 
 namespace weir::ui {
@@ -70,6 +69,9 @@ InspectorForm::InspectorForm(const model::NodeSpec &node, const model::NodeType 
                              const FieldEditorContext &context, QWidget *parent)
     : QWidget(parent)
 {
+    m_relayout.setSingleShot(true);
+    m_relayout.setInterval(0);
+    connect(&m_relayout, &QTimer::timeout, this, [this] { layout()->invalidate(); });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 12, 12, 12);
     layout->setSpacing(10);
@@ -283,7 +285,7 @@ void InspectorForm::setProblems(const QStringList &headerProblems,
     // rows computed before their own layouts caught up; the short height then squeezes the
     // wrapped help texts into the rows below. Once those requests are handled, lay the form
     // out again from fresh heights.
-    QTimer::singleShot(0, this, [this] { layout()->invalidate(); });
+    m_relayout.start();
 }
 
 } // namespace weir::ui

@@ -11,6 +11,7 @@
 
 #include <QHash>
 #include <QJsonValue>
+#include <QTimer>
 #include <QWidget>
 #include <map>
 
@@ -62,6 +63,7 @@ private:
     ToneLabel *m_problems = nullptr;
     std::map<QString, FieldEditor *> m_editors;
     std::map<QString, QToolButton *> m_resets;
+    QTimer m_relayout; // lays the form out again once pending layout requests are handled
 };
 
 } // namespace weir::ui

@@ -61,8 +61,8 @@ RunTotalsPanel::RunTotalsPanel(QWidget *parent) : QWidget(parent)
     m_title->setFont(bold);
     m_title->setAlignment(Qt::AlignCenter);
     layout->addWidget(m_title);
-    auto *why = new ToneLabel(tr("Too short for the charts to draw a line; its totals instead. "
-                                 "The charts come back once there are two points."),
+    auto *why = new ToneLabel(tr("Too short to chart yet: these are its totals. The charts "
+                                 "return once they have two points to join."),
                               ToneLabel::Tone::Muted, this);
     why->setAlignment(Qt::AlignCenter);
     why->setWordWrap(true);
@@ -97,6 +97,12 @@ void RunTotalsPanel::showRun(const state::RunRecord &run, qint64 nowMs)
                                                          1000.0 / static_cast<double>(durationMs),
                                                      'f', 0)
                                    : QStringLiteral("—"));
+    // The figures' widths changed with their text: lay them out now, not on the next event
+    // (a picture taken right away would otherwise show the old, narrower columns).
+    if (QLayout *l = layout()) {
+        l->invalidate();
+        l->activate();
+    }
 }
 
 } // namespace weir::ui

@@ -99,9 +99,9 @@ std::partial_ordering SqliteSource::comparePositions(const record::SourcePositio
     const auto y = parseCursor(b.cursor);
     if (!x || !y)
         return compareByOffset(a, b);
-    if (auto c = compareLikeSqlite(x->watermark, y->watermark); c != 0)
+    if (auto c = compareLikeSqlite(x->watermark, y->watermark); std::is_neq(c))
         return c;
-    if (auto c = compareLikeSqlite(x->key, y->key); c != 0)
+    if (auto c = compareLikeSqlite(x->key, y->key); std::is_neq(c))
         return c;
     if (x->nullKey.has_value() != y->nullKey.has_value())
         return x->nullKey.has_value() <=> y->nullKey.has_value();

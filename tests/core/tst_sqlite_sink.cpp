@@ -1,3 +1,4 @@
+#include "common/sqlite_db.h"
 #include "common/time_format.h"
 #include "connectors/sqlite/sqlite_sink.h"
 #include "engine/node.h"
@@ -114,6 +115,26 @@ private slots:
             test::queryInt(db, QStringLiteral("SELECT count(*) FROM pragma_table_info('orders') "
                                               "WHERE pk = 1 AND type = 'INTEGER'")),
             qint64(1));
+    }
+
+    void newDatabasesGetLargePagesExistingOnesKeepTheirs()
+    {
+        const QString fresh = m_dir.filePath(QStringLiteral("pages.db"));
+        auto sink = openSink(fresh);
+        QVERIFY(writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
+        QCOMPARE(test::queryInt(fresh, QStringLiteral("PRAGMA page_size")), qint64(16384));
+        // A database someone else made keeps its page size and its rows.
+        const QString existing = m_dir.filePath(QStringLiteral("theirs.db"));
+        QVERIFY(common::SqliteDb::open(existing)->exec(
+            "PRAGMA page_size=4096; CREATE TABLE other(x); INSERT INTO other VALUES (1);"));
+        auto theirs = openSink(existing);
+        QVERIFY(writeAndCommit(
+            *theirs, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
+        QCOMPARE(test::queryInt(existing, QStringLiteral("PRAGMA page_size")), qint64(4096));
+        QCOMPARE(test::queryInt(existing, QStringLiteral("SELECT count(*) FROM other")), qint64(1));
+        QCOMPARE(test::queryInt(existing, QStringLiteral("SELECT count(*) FROM orders")),
+                 qint64(1));
     }
 
     void deletesHardAndSoft()

@@ -113,6 +113,34 @@ private slots:
         QCOMPARE(sink->committedPositions()->front().offset, std::int64_t(80));
     }
 
+    void batchesSharingAnOffsetGetFilesOfTheirOwn()
+    {
+        // Two batches of a table source share a watermark (the offset) but not a cursor, and
+        // late rows of a lookback window carry no position at all: none may replace another.
+        QTemporaryDir dir;
+        auto sink = open(dir.path(), false, "");
+        record::Batch first = ordersBatch(7, {{1, "2024-01-01"}});
+        first.positions.front().cursor = R"({"w":7,"k":1})";
+        record::Batch second = ordersBatch(7, {{2, "2024-01-01"}});
+        second.positions.front().cursor = R"({"w":7,"k":2})";
+        record::Batch late = ordersBatch(0, {{3, "2024-01-01"}});
+        late.positions.clear();
+        record::Batch lateToo = ordersBatch(0, {{4, "2024-01-01"}});
+        lateToo.positions.clear();
+        for (const record::Batch *b : {&first, &second, &late, &lateToo})
+            QVERIFY(sink->write(*b));
+        const QStringList files = filesUnder(sink->datasetFolder());
+        QCOMPARE(files.size(), 5); // four data files and the manifest
+        QByteArray all;
+        for (const QString &f : files.mid(1))
+            all += readAll(sink->datasetFolder() + QLatin1Char('/') + f);
+        for (const char *id : {"\"id\":1,", "\"id\":2,", "\"id\":3,", "\"id\":4,"})
+            QVERIFY2(all.contains(id), id);
+        // The same batch again still replaces its own file.
+        QVERIFY(sink->write(second));
+        QCOMPARE(filesUnder(sink->datasetFolder()).size(), 5);
+    }
+
     void manifestCutShortByACrash()
     {
         QTemporaryDir dir;

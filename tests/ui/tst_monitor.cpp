@@ -263,6 +263,22 @@ private slots:
                 cells << cell(nodes, row, c);
             QCOMPARE(cells.join(QLatin1Char(' ')), expected[row]);
         }
+        // How far behind: the CSV source read its file to the end; a sink cannot tell.
+        QCOMPARE(cell(nodes, 0, NodeMetricsModel::Behind), QLocale().formattedDataSize(0));
+        QCOMPARE(cell(nodes, 3, NodeMetricsModel::Behind), QStringLiteral("–"));
+        // A source that counts records behind (a consumer's lag) shows them instead.
+        {
+            NodeMetricsModel counted;
+            NodeLive consumer;
+            consumer.sample.node = QStringLiteral("events");
+            consumer.sample.recordsBehind = 12500;
+            consumer.sample.bytesBehind = 4096;
+            counted.setNodes({consumer});
+            QCOMPARE(cell(&counted, 0, NodeMetricsModel::Behind),
+                     QLocale().toString(qint64(12500)) + QStringLiteral(" records"));
+            QCOMPARE(counted.headerData(NodeMetricsModel::Behind, Qt::Horizontal).toString(),
+                     QStringLiteral("Behind"));
+        }
         // Sorting is numeric: by dead letters, descending, the two refusing nodes come first.
         QTableView *table = panel.nodeTable();
         table->sortByColumn(NodeMetricsModel::DeadLetters, Qt::DescendingOrder);

@@ -7,6 +7,18 @@
 namespace weir::ui {
 namespace {
 
+// How far a source is behind its input's head: records where it counts them (a consumer's
+// lag), else bytes (a file, a replication slot's WAL); a dash when it cannot tell.
+QString behindText(const state::MetricSample &s)
+{
+    const QLocale locale;
+    if (s.recordsBehind >= 0)
+        return NodeMetricsModel::tr("%1 records").arg(locale.toString(s.recordsBehind));
+    if (s.bytesBehind >= 0)
+        return locale.formattedDataSize(s.bytesBehind);
+    return QStringLiteral("–");
+}
+
 QString lagText(qint64 lagMs)
 {
     if (lagMs < 0)
@@ -88,6 +100,8 @@ QVariant NodeMetricsModel::data(const QModelIndex &index, int role) const
             return s.deadLetters;
         case Lag:
             return s.lagMs;
+        case Behind:
+            return s.recordsBehind >= 0 ? s.recordsBehind : s.bytesBehind;
         case Queue:
             return s.queueDepth;
         case CommitMs:
@@ -115,6 +129,8 @@ QVariant NodeMetricsModel::data(const QModelIndex &index, int role) const
             return locale.toString(s.deadLetters);
         case Lag:
             return lagText(s.lagMs);
+        case Behind:
+            return behindText(s);
         case Queue:
             return tr("%1 (%2 %)").arg(s.queueDepth).arg(qRound(n.queueFill * 100));
         case CommitMs:
@@ -154,6 +170,8 @@ QVariant NodeMetricsModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Dead letters");
     case Lag:
         return tr("Lag");
+    case Behind:
+        return tr("Behind");
     case Queue:
         return tr("Queue");
     case CommitMs:

@@ -26,6 +26,7 @@ public:
         Errors,
         DeadLetters,
         Lag,
+        Behind,
         Queue,
         CommitMs,
         ColumnCount

@@ -127,12 +127,16 @@ void Engine::fail(const Error &error)
     logEvent(QStringLiteral("error"), error.nodeId, error.message);
 }
 
-Status Engine::retried(PlannedNode &node, const std::function<Status()> &operation)
+Status Engine::retried(PlannedNode &node, const QString &what,
+                       const std::function<Status()> &operation)
 {
     return m_options.retry.run(operation, &m_stop, [&](const Error &e, int attempt) {
         node.metrics.add(node.metrics.errors, 1);
         logEvent(QStringLiteral("warning"), node.id,
-                 QStringLiteral("attempt %1 failed, retrying: %2").arg(attempt).arg(e.message));
+                 QStringLiteral("%1 attempt %2 failed, retrying: %3")
+                     .arg(what)
+                     .arg(attempt)
+                     .arg(e.message));
     });
 }
 
@@ -143,7 +147,7 @@ Status Engine::openNodes(RunPlan &plan)
         PlannedNode &node = *plan.nodes[i];
         if (!node.sink)
             continue;
-        Status s = retried(node, [&] {
+        Status s = retried(node, QStringLiteral("open"), [&] {
             if (Status o = node.sink->open(node.context); !o)
                 return o;
             auto positions = node.sink->committedPositions();
@@ -176,7 +180,9 @@ Status Engine::openNodes(RunPlan &plan)
     for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
         PlannedNode &node = *plan.nodes[i];
         if (node.transform) {
-            if (Status s = retried(node, [&] { return node.transform->open(node.context); }); !s)
+            if (Status s = retried(node, QStringLiteral("open"),
+                                   [&] { return node.transform->open(node.context); });
+                !s)
                 return s;
         }
         if (!node.source)
@@ -288,8 +294,8 @@ void Engine::runSource(PlannedNode &node, std::size_t index)
     // source may create sockets, timers and network managers in open() and spin a local
     // QEventLoop in next(). It costs nothing to sources that never use one.
     const QEventLoop eventDispatcher;
-    const Status opened =
-        retried(node, [&] { return node.source->open(node.context, node.resumeFrom); });
+    const Status opened = retried(node, QStringLiteral("open"),
+                                  [&] { return node.source->open(node.context, node.resumeFrom); });
     node.opened = opened.ok();
     if (!opened) {
         if (!(opened.error().code == ErrorCode::Cancelled && m_stop.load())) {
@@ -305,24 +311,15 @@ void Engine::runSource(PlannedNode &node, std::size_t index)
         record::Batch batch;
         StepStatus step = StepStatus::HaveMore;
         // A transient error leaves the source as it was: ask again after a backoff.
-        Status read = m_options.retry.run(
-            [&] {
-                batch = record::Batch();
-                dead.clear();
-                auto next = node.source->next(batch, dead);
-                if (!next)
-                    return Status(next.error());
-                step = next.value();
-                return Status();
-            },
-            &m_stop,
-            [&](const Error &e, int attempt) {
-                node.metrics.add(node.metrics.errors, 1);
-                logEvent(QStringLiteral("warning"), node.id,
-                         QStringLiteral("read attempt %1 failed, retrying: %2")
-                             .arg(attempt)
-                             .arg(e.message));
-            });
+        Status read = retried(node, QStringLiteral("read"), [&] {
+            batch = record::Batch();
+            dead.clear();
+            auto next = node.source->next(batch, dead);
+            if (!next)
+                return Status(next.error());
+            step = next.value();
+            return Status();
+        });
         if (!read) {
             if (read.error().code == ErrorCode::Cancelled && m_stop.load())
                 break;
@@ -389,22 +386,13 @@ void Engine::runSink(PlannedNode &node, std::size_t index, BoundedQueue<record::
         if (alreadyCommitted(committed, *batch, m_wiring->sourcesById))
             continue;
         SinkWriteStats stats;
-        Status s = m_options.retry.run(
-            [&] {
-                auto written = node.sink->write(*batch);
-                if (!written)
-                    return Status(written.error());
-                stats = written.value();
-                return Status();
-            },
-            &m_stop,
-            [&](const Error &e, int attempt) {
-                node.metrics.add(node.metrics.errors, 1);
-                logEvent(QStringLiteral("warning"), node.id,
-                         QStringLiteral("write attempt %1 failed, retrying: %2")
-                             .arg(attempt)
-                             .arg(e.message));
-            });
+        Status s = retried(node, QStringLiteral("write"), [&] {
+            auto written = node.sink->write(*batch);
+            if (!written)
+                return Status(written.error());
+            stats = written.value();
+            return Status();
+        });
         if (!s) {
             // A write cut short by a stop is no failure: nothing of it was committed.
             if (!(s.error().code == ErrorCode::Cancelled && m_stop.load()))

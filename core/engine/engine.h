@@ -81,7 +81,10 @@ private:
     // Opens sinks and transforms, and works out where each source resumes.
     Status openNodes(RunPlan &plan);
     // Runs `operation` with the retry policy, logging each failed attempt of `node`.
-    Status retried(PlannedNode &node, const std::function<Status()> &operation);
+    // Runs `operation` under the retry policy; each failed attempt counts as an error of the node
+    // and is logged as "<what> attempt N failed, retrying: …".
+    Status retried(PlannedNode &node, const QString &what,
+                   const std::function<Status()> &operation);
     void runWorker(std::size_t index);
     std::vector<record::SourcePosition> resumePositions(const RunPlan &plan,
                                                         std::size_t index) const;

@@ -1,5 +1,6 @@
 #include "state/state_store.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QStringList>
@@ -485,6 +486,58 @@ private slots:
         QCOMPARE(failures.load(), 0);
         QCOMPARE(store.countDeadLetters({}).value(), qint64(2000));
         QCOMPARE(store.deadLetters({}, 0)->size(), std::size_t(2000));
+    }
+
+    // The designer reads while the engine writes: a write stuck behind another process's lock
+    // (it waits up to the 5 s busy timeout holding the writer) must not hold up any read.
+    void readsDoNotWaitBehindAHeldWrite()
+    {
+        const QString file = path("held-writer.db");
+        auto opened = state::StateStore::open(file);
+        VERIFY_OK(opened);
+        state::StateStore &store = *opened.value();
+        QVERIFY(writeSampleLetters(store));
+
+        auto other = common::SqliteDb::open(file);
+        VERIFY_OK(other);
+        VERIFY_OK(other->exec("BEGIN IMMEDIATE")); // another writer holds the database
+
+        std::atomic<bool> writing = false;
+        std::atomic<bool> written = false;
+        Status writeStatus;
+        std::jthread writer([&] { // joined on every way out, a failed check too
+            writing = true;
+            writeStatus = store.logEvent(1, QStringLiteral("info"), QStringLiteral("sink"),
+                                         QStringLiteral("committed"));
+            written = true;
+        });
+        while (!writing)
+            std::this_thread::yield();
+
+        // For a while after the write began (it is blocked for seconds), every read answers
+        // at once; with one shared connection the first read after the writer took the store
+        // would wait for the whole busy timeout.
+        QElapsedTimer window;
+        window.start();
+        int reads = 0;
+        while (window.elapsed() < 200) {
+            QElapsedTimer read;
+            read.start();
+            auto count = store.countDeadLetters({});
+            VERIFY_OK(count);
+            QCOMPARE(count.value(), qint64(4));
+            VERIFY_OK(store.runs(QString(), 10));
+            QVERIFY2(read.elapsed() < 1000, "a read waited behind the held write");
+            ++reads;
+        }
+        QVERIFY(reads > 1);
+        QVERIFY2(!written, "the write did not wait for the other writer's lock");
+
+        VERIFY_OK(other->exec("COMMIT"));
+        writer.join();
+        VERIFY_OK(writeStatus);
+        QCOMPARE(column(file, "SELECT message FROM events"),
+                 QStringList{QStringLiteral("committed")});
     }
 
     void pathUnderAFileIsAClearError()

@@ -6,6 +6,7 @@
 // An item larger than the byte budget still passes, alone. Closed when every producer is done.
 // Any thread; waits wake up regularly to honour a stop request.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -55,6 +56,21 @@ public:
         m_items.pop_front();
         m_notFull.notify_all();
         return item;
+    }
+
+    // True once an item is waiting; false when none came within `linger` (0: only looks), every
+    // producer is done, or `stop` is set.
+    bool waitForItem(std::chrono::milliseconds linger, const std::atomic<bool> &stop)
+    {
+        const auto deadline = std::chrono::steady_clock::now() + linger;
+        std::unique_lock lock(m_mutex);
+        while (m_items.empty()) {
+            const auto now = std::chrono::steady_clock::now();
+            if (m_openProducers <= 0 || stop.load() || now >= deadline)
+                return false;
+            m_notEmpty.wait_until(lock, std::min(deadline, now + kPoll));
+        }
+        return true;
     }
 
     void producerDone()

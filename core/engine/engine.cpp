@@ -340,6 +340,7 @@ void Engine::runSource(PlannedNode &node, std::size_t index)
                                  : -1;
         if (!batch.ingestTimeMicros)
             batch.ingestTimeMicros = common::nowMicros();
+        batch.backlog = progress.bytesBehind > 0 || progress.recordsBehind > 0;
         // A batch of only bad records still carries its positions: the sink must commit them.
         if ((!batch.empty() || !batch.positions.empty()) && !deliver(node, std::move(batch)))
             break;
@@ -407,11 +408,13 @@ void Engine::runSink(PlannedNode &node, std::size_t index, BoundedQueue<record::
         node.metrics.add(node.metrics.deadLetters, stats.rejected);
         node.metrics.add(node.metrics.errors, stats.rejected);
         node.metrics.lagMs = (common::nowMicros() - batch->ingestTimeMicros) / 1000;
+        const auto linger = batch->backlog ? m_options.backlogLinger : std::chrono::milliseconds(0);
         m_wiring->spent->push(std::move(*batch), m_wiring->never);
         if (stats.committed)
             commitDone();
-        // Nothing waiting: commit now rather than keep rows back (latency over throughput).
-        if (input.size() == 0) {
+        // Nothing waiting: commit now rather than keep rows back (latency over throughput),
+        // unless more is on its way from a source with a backlog (EngineOptions::backlogLinger).
+        if (!input.waitForItem(linger, m_stop)) {
             if (Status f = node.sink->flush(); !f) {
                 failWith(f);
                 return;

@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QString>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +41,11 @@ struct EngineOptions
     common::RetryPolicy retry;
     int metricsIntervalMs = 1000;
     bool once = false; // watching sources finish once they have read what is there
+    // A sink whose input runs dry commits at once (latency first) unless the last batch came
+    // from a source with a backlog: then it waits this long for the next batch before it
+    // commits, so a bulk load is not cut into many small transactions by momentary gaps. The
+    // sink's own commit_rows / commit_interval_ms still bound every transaction.
+    std::chrono::milliseconds backlogLinger{100};
     // Feed these batches into this node (and run only it and what is downstream of it).
     QString injectInto;
     std::vector<record::Batch> injected;

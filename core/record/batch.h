@@ -40,6 +40,9 @@ struct Batch
     std::vector<SourcePosition> positions; // end positions this batch covers, one per source
     std::string stream;                    // the source stream the events come from
     std::int64_t ingestTimeMicros = 0;
+    // The source was still behind its head when it produced this batch (bytes of a file left,
+    // a consumer's lag): the next batch is on its way.
+    bool backlog = false;
 
     std::size_t size() const { return events.size(); }
     bool empty() const { return events.empty(); }

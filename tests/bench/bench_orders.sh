@@ -8,7 +8,7 @@
 # Weir: weir-run (release build) on CSV -> validate (types) -> SQLite upsert on order_id,
 # last write wins by updated_at, exactly-once (positions committed with every batch).
 # Peers (../shared/bench): sqlite3 CLI staging + INSERT .. ON CONFLICT, pandas tutorial loader.
-# Prints RESULT lines, the ratios and the targets (>= 1.5x sqlite3 upsert, >= 30x pandas,
+# Prints RESULT lines, the ratios and the targets (>= 2x sqlite3 upsert, >= 30x pandas,
 # peak RSS < 200 MB and flat from 1M to 10M).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -71,6 +71,6 @@ pd=$(awk '/RESULT name=pandas_to_sql /{for(i=1;i<=NF;i++) if($i ~ /^seconds=/){s
 ws=${SECS[$first]}
 echo
 echo "== Weir vs peers, $first rows (higher is better for Weir) =="
-awk -v w="$ws" -v s="$sq" 'BEGIN{printf "weir %.3f s vs sqlite3 staging upsert %.3f s: %.2fx (target >= 1.5x)\n", w, s, s/w}'
+awk -v w="$ws" -v s="$sq" 'BEGIN{printf "weir %.3f s vs sqlite3 staging upsert %.3f s: %.2fx (target >= 2x)\n", w, s, s/w}'
 awk -v w="$ws" -v p="$pd" 'BEGIN{printf "weir %.3f s vs pandas loader %.3f s: %.1fx (target >= 30x)\n", w, p, p/w}'
 for n in $ROWS; do echo "weir peak RSS at $n rows: ${RSS[$n]} MB (target < 200 MB, flat)"; done

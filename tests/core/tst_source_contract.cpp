@@ -12,6 +12,7 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -157,6 +158,66 @@ private:
     std::int64_t m_behind = -1;
 };
 
+// Three batches of 10 rows into the SQLite sink. Before each batch after the first it looks at
+// what the sink has committed so far: it waits for the previous batch to be committed (up to
+// 30 s) when it reports no backlog, and only 300 ms when it does (nothing should come then).
+QList<qint64> g_committedBeforeBatch;
+
+class BurstSource final : public engine::SourceNode
+{
+public:
+    explicit BurstSource(bool backlog) : m_backlog(backlog) {}
+
+    Status open(const engine::NodeContext &context,
+                const std::vector<record::SourcePosition> &) override
+    {
+        m_context = context;
+        return {};
+    }
+
+    Result<engine::StepStatus> next(record::Batch &batch,
+                                    std::vector<engine::DeadLetter> &) override
+    {
+        if (m_next > 0) {
+            QElapsedTimer waited;
+            waited.start();
+            const qint64 patience = m_backlog ? 300 : 30000;
+            qint64 committed = 0;
+            while (waited.elapsed() < patience && !m_context.stopping()) {
+                committed = std::max<qint64>(
+                    0, test::queryInt(g_target, QStringLiteral("SELECT coalesce(max(\"offset\"), "
+                                                               "0) FROM _weir_offsets WHERE "
+                                                               "stream = 'burst'")));
+                if (committed >= m_next)
+                    break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+            g_committedBeforeBatch.push_back(committed);
+        }
+        batch.schema = record::makeSchema({"stream", "n"});
+        batch.stream = "burst";
+        for (int i = 0; i < 10; ++i, ++m_next) {
+            record::ChangeEvent &e = batch.events.emplace_back();
+            e.offset = m_next;
+            e.after = {record::Value::fromString("burst"), record::Value::fromInt(m_next)};
+        }
+        batch.positions = {record::SourcePosition(m_context.nodeId.toStdString(), "burst", m_next)};
+        return m_next >= 30 ? engine::StepStatus::Finished : engine::StepStatus::HaveMore;
+    }
+
+    engine::SourceProgress progress() const override
+    {
+        engine::SourceProgress p;
+        p.recordsBehind = m_backlog ? 30 - m_next : 0;
+        return p;
+    }
+
+private:
+    bool m_backlog;
+    engine::NodeContext m_context;
+    std::int64_t m_next = 0;
+};
+
 // A source with QObjects of its own and a local event loop, as an HTTP poller or a webhook
 // receiver has: a TCP server on 127.0.0.1 and a client that sends it three lines.
 class SocketSource final : public engine::SourceNode
@@ -232,7 +293,16 @@ model::NodeTypeRegistry registryWithStreamingSource()
         return std::make_unique<StreamingSource>(config.string(QStringLiteral("host")));
     };
     model::NodeType socket = t;
+    model::NodeType burst = t;
     r.registerType(std::move(t));
+    burst.id = QStringLiteral("test.burst");
+    burst.schema = {model::ConfigField::of(QStringLiteral("backlog"), model::FieldKind::Bool,
+                                           QStringLiteral("Backlog"),
+                                           QStringLiteral("Reports records behind."))};
+    burst.makeSource = [](const model::NodeConfig &config) {
+        return std::make_unique<BurstSource>(config.boolean(QStringLiteral("backlog")));
+    };
+    r.registerType(std::move(burst));
     socket.id = QStringLiteral("test.socket");
     socket.schema = {};
     socket.makeSource = [](const model::NodeConfig &) { return std::make_unique<SocketSource>(); };
@@ -265,7 +335,8 @@ private:
     model::NodeTypeRegistry m_registry = registryWithStreamingSource();
     QString m_zones;
 
-    engine::RunOutcome run(const QByteArray &json, std::vector<engine::MetricsSnapshot> *metrics)
+    engine::RunOutcome run(const QByteArray &json, std::vector<engine::MetricsSnapshot> *metrics,
+                           std::chrono::milliseconds backlogLinger = std::chrono::milliseconds(100))
     {
         auto parsed = model::parsePipeline(json, QStringLiteral("contract.weir.json"));
         if (!parsed.pipeline)
@@ -274,6 +345,7 @@ private:
         options.once = true;
         options.metricsIntervalMs = 20;
         options.retry.initialDelay = std::chrono::milliseconds(10);
+        options.backlogLinger = backlogLinger;
         engine::Engine e(*parsed.pipeline, m_dir.filePath(QStringLiteral("contract.weir.json")),
                          m_store.get(), m_registry, options);
         QSignalSpy finished(&e, &engine::Engine::runFinished);
@@ -424,6 +496,39 @@ private slots:
         QCOMPARE(
             test::queryText(target, QStringLiteral("SELECT group_concat(line, ',') FROM lines")),
             QStringLiteral("one,two,three"));
+    }
+
+    // A sink whose input runs dry commits at once when its source is caught up (latency), and
+    // keeps the transaction open over a momentary gap when the source reports a backlog, so a
+    // bulk load is not cut into many small commits.
+    void commitsAtOnceUnlessTheSourceHasABacklog_data()
+    {
+        QTest::addColumn<bool>("backlog");
+        QTest::addColumn<QList<qint64>>("committedBefore");
+        QTest::newRow("caught up") << false << QList<qint64>{10, 20};
+        QTest::newRow("backlog") << true << QList<qint64>{0, 0};
+    }
+
+    void commitsAtOnceUnlessTheSourceHasABacklog()
+    {
+        QFETCH(bool, backlog);
+        QFETCH(QList<qint64>, committedBefore);
+        reset();
+        g_committedBeforeBatch.clear();
+        QFile::remove(g_target);
+        const QByteArray json =
+            QStringLiteral(R"({"format": 1, "name": "burst", "nodes": [
+  {"id": "src", "type": "test.burst", "config": {"backlog": %1}},
+  {"id": "dst", "type": "sqlite.sink", "config": {"path": "%2", "table": "numbers",
+   "key": ["stream", "n"]}}],
+ "edges": [{"from": "src.out", "to": "dst.in"}]})")
+                .arg(backlog ? QStringLiteral("true") : QStringLiteral("false"), g_target)
+                .toUtf8();
+        const engine::RunOutcome outcome = run(json, nullptr, std::chrono::seconds(30));
+        QCOMPARE(outcome.status, QStringLiteral("finished"));
+        QCOMPARE(g_committedBeforeBatch, committedBefore);
+        QCOMPARE(test::queryInt(g_target, QStringLiteral("SELECT count(*) FROM numbers")),
+                 qint64(30));
     }
 
     void previewLeavesNoTrace()

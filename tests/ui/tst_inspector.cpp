@@ -458,7 +458,7 @@ void TestInspector::numbersStayInRange()
     auto *rows = f.editor<NumberFieldEditor>("commit_rows");
     QLineEdit *edit = rows->spinBox()->textField();
     QCOMPARE(edit->text(), QString());
-    QCOMPARE(edit->placeholderText(), QStringLiteral("200000"));
+    QCOMPARE(edit->placeholderText(), QStringLiteral("1000000"));
     rows->spinBox()->setFocus();
     QTest::keyClicks(edit, "500");
     QCOMPARE(f.doc.undoStack()->count(), 1);
@@ -498,7 +498,7 @@ void TestInspector::numbersStayInRange()
     auto *interval = f.editor<NumberFieldEditor>("commit_interval_ms");
     interval->spinBox()->setFocus();
     QTest::keyClick(interval->spinBox(), Qt::Key_Up);
-    QCOMPARE(configValue(f.doc, "orders_db", "commit_interval_ms").toInteger(), 1001);
+    QCOMPARE(configValue(f.doc, "orders_db", "commit_interval_ms").toInteger(), 5001);
 }
 
 void TestInspector::enumAndBoolEditsWriteTypedValues()

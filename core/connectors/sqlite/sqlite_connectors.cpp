@@ -70,12 +70,13 @@ void registerSqliteConnectors(model::NodeTypeRegistry &registry)
                         QStringLiteral("Rows per commit"),
                         QStringLiteral("Several batches share one transaction up to this many rows "
                                        "(they commit sooner when no more records are waiting)."))
-            .withDefault(200000)
+            .withDefault(1000000)
             .withRange(1, 10000000),
         ConfigField::of(QStringLiteral("commit_interval_ms"), FieldKind::Int,
                         QStringLiteral("Commit interval (ms)"),
-                        QStringLiteral("Longest time rows wait in an open transaction."))
-            .withDefault(1000)
+                        QStringLiteral("Longest time rows wait in an open transaction while "
+                                       "more keep arriving."))
+            .withDefault(5000)
             .withRange(0, 600000),
         ConfigField::of(
             QStringLiteral("synchronous"), FieldKind::Enum, QStringLiteral("Durability"),

@@ -56,6 +56,15 @@ ValueKind kindOfColumn(const record::Batch &batch, std::size_t index)
     return ValueKind::String;
 }
 
+bool walMode(common::SqliteDb &db)
+{
+    auto stmt = db.prepare("PRAGMA journal_mode");
+    if (!stmt)
+        return false;
+    auto row = stmt->step();
+    return row && row.value() && stmt->columnText(0) == "wal";
+}
+
 } // namespace
 
 SqliteSinkOptions SqliteSinkOptions::fromConfig(const model::NodeConfig &config)
@@ -108,6 +117,12 @@ Status SqliteSink::open(const engine::NodeContext &context)
         "; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;";
     if (Status s = m_db.exec(pragmas); !s)
         return errorAt(s.error());
+    // Pages reach the database file in the background while the load goes on (a file on a
+    // file system without shared memory, or ":memory:", stays in its own journal mode).
+    if (walMode(m_db)) {
+        if (Status s = m_checkpointer.start(m_db.handle(), m_options.path, {}); !s)
+            return errorAt(s.error());
+    }
     // Positions committed in the same transaction as the data they cover.
     if (Status s = m_db.exec(
             "CREATE TABLE IF NOT EXISTS _weir_offsets("
@@ -480,7 +495,9 @@ Status SqliteSink::flush()
 
 Status SqliteSink::close()
 {
-    return flush();
+    Status status = flush();
+    m_checkpointer.stop();
+    return status;
 }
 
 } // namespace weir::connectors::sqlite

@@ -7,6 +7,7 @@
 
 #include "common/sqlite_db.h"
 #include "connectors/sqlite/batch_table.h"
+#include "connectors/sqlite/wal_checkpointer.h"
 #include "engine/node.h"
 #include "model/node_config.h"
 
@@ -28,8 +29,8 @@ struct SqliteSinkOptions
     std::string deletedColumn = "_deleted";
     bool createTable = true;
     bool synchronousFull = false;
-    std::int64_t commitRows = 200000;               // commit once this many rows are staged…
-    std::chrono::milliseconds commitInterval{1000}; // …or a transaction is this old
+    std::int64_t commitRows = 1000000;              // commit once this many rows are staged…
+    std::chrono::milliseconds commitInterval{5000}; // …or a transaction is this old
 
     static SqliteSinkOptions fromConfig(const model::NodeConfig &config);
 };
@@ -68,6 +69,7 @@ private:
     SqliteSinkOptions m_options;
     engine::NodeContext m_context;
     common::SqliteDb m_db;
+    WalCheckpointer m_checkpointer; // after m_db: stops before the writer closes
     record::SchemaPtr m_preparedFor;
     std::vector<int> m_keyIndexes; // schema index of each key column
     int m_orderIndex = -1;

@@ -8,6 +8,8 @@ QString durationText(qint64 ms)
 {
     if (ms < 0)
         return {};
+    if (ms < 1000) // a short run read as "0.0 s" looked like no run at all
+        return QLocale().toString(ms) + QStringLiteral(" ms");
     if (ms < 60000)
         return QLocale().toString(static_cast<double>(ms) / 1000.0, 'f', 1) + QStringLiteral(" s");
     const qint64 s = ms / 1000;

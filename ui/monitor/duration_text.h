@@ -6,7 +6,7 @@
 
 namespace weir::ui {
 
-// Empty for a negative duration (a clock that went back).
+// "850 ms", "12.3 s", then "1:02:03"; empty for a negative duration (a clock that went back).
 QString durationText(qint64 ms);
 
 } // namespace weir::ui

@@ -1,4 +1,5 @@
 #include "connectors/file/file_connectors.h"
+#include "connectors/postgres/postgres_connectors.h"
 #include "connectors/sqlite/sqlite_connectors.h"
 #include "model/node_type_registry.h"
 #include "transforms/builtin_transforms.h"
@@ -12,6 +13,7 @@ const NodeTypeRegistry &NodeTypeRegistry::builtin()
         NodeTypeRegistry r;
         connectors::file::registerFileConnectors(r);
         connectors::sqlite::registerSqliteConnectors(r);
+        connectors::postgres::registerPostgresConnectors(r);
         transforms::registerBuiltinTransforms(r);
         return r;
     }();

@@ -15,6 +15,16 @@ void keepEvents(Batch &batch, const std::vector<bool> &keep)
     batch.events.resize(kept);
 }
 
+ValueKind kindOfColumn(const Batch &batch, std::size_t index)
+{
+    for (const ChangeEvent &e : batch.events) {
+        const auto &values = e.current();
+        if (index < values.size() && !values[index].isNull())
+            return values[index].kind();
+    }
+    return ValueKind::String;
+}
+
 std::size_t approximateBytes(const Batch &batch)
 {
     // Text up to std::string's small-buffer size lives inside the Value itself.

@@ -48,6 +48,10 @@ struct Batch
     bool empty() const { return events.empty(); }
 };
 
+// The kind of the first non-null value of column `index` in the batch (String when all are
+// null): what a sink creates the column as.
+ValueKind kindOfColumn(const Batch &batch, std::size_t index);
+
 // About how much memory the batch holds (events, values and their text): what bounds a queue.
 std::size_t approximateBytes(const Batch &batch);
 

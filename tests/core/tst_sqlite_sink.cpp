@@ -329,6 +329,21 @@ private slots:
         QCOMPARE(checkpointer.completed(), std::int64_t(0));
     }
 
+    // The engine retries a failed open(): a second open replaces the connection, and the
+    // background checkpointer must let go of the first one before it closes.
+    void openedAgainKeepsWriting()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("reopened.db"));
+        auto sink = openSink(db);
+        engine::NodeContext ctx{QStringLiteral("p"), QStringLiteral("sink"), 1, &m_stop,
+                                m_store.get()};
+        QVERIFY(sink->open(ctx));
+        QVERIFY(writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
+        QVERIFY(sink->close());
+        QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), qint64(1));
+    }
+
     void missingKeyColumnIsAClearError()
     {
         auto sink = openSink(m_dir.filePath(QStringLiteral("nokey.db")));

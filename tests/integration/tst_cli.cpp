@@ -122,7 +122,7 @@ private slots:
             ids << t.toObject().value(QStringLiteral("id")).toString();
         QCOMPARE(ids, (QStringList{"csv.source", "folder.source", "jsonl.source", "sqlite.source",
                                    "dedupe", "filter", "hash", "map", "sql", "validate",
-                                   "sqlite.sink", "zones.sink"}));
+                                   "postgres.sink", "sqlite.sink", "zones.sink"}));
         for (const QJsonValue t : types) {
             for (const QJsonValue field : t.toObject().value(QStringLiteral("config")).toArray())
                 QVERIFY2(!field.toObject().value(QStringLiteral("help")).toString().isEmpty(),
@@ -357,8 +357,9 @@ private slots:
         const QString prefix = generateOrders(dir.path(), 1000000);
         const QString db = dir.filePath(QStringLiteral("t.db"));
         const QString pipeline = dir.filePath(QStringLiteral("t.weir.json"));
+        // Commits of 20,000 rows: the run is visibly under way long before its end.
         writeFile(pipeline, ordersPipeline(QStringLiteral("term"), QStringLiteral("csv.source"),
-                                           prefix + QStringLiteral(".csv"), db));
+                                           prefix + QStringLiteral(".csv"), db, 10000, 20000));
         QProcess p;
         p.start(weirRunPath(), {QStringLiteral("run"), pipeline, QStringLiteral("--state"),
                                 dir.filePath(QStringLiteral("s.db"))});

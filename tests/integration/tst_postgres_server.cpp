@@ -6,33 +6,12 @@
 #include <QFile>
 #include <QTest>
 #include <libpq-fe.h>
-#include <memory>
 #include <pwd.h>
 #include <unistd.h>
 
 using namespace weir;
 
 namespace {
-
-struct ConnectionDeleter
-{
-    void operator()(PGconn *c) const { PQfinish(c); }
-};
-using Connection = std::unique_ptr<PGconn, ConnectionDeleter>;
-
-// The first column of the first row of `sql`, or the error text prefixed with "error: ".
-QString scalar(PGconn *connection, const char *sql)
-{
-    PGresult *result = PQexec(connection, sql);
-    QString value;
-    const ExecStatusType status = PQresultStatus(result);
-    if (status == PGRES_TUPLES_OK && PQntuples(result) > 0)
-        value = QString::fromUtf8(PQgetvalue(result, 0, 0));
-    else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-        value = QStringLiteral("error: ") + QString::fromUtf8(PQresultErrorMessage(result));
-    PQclear(result);
-    return value;
-}
 
 // The real user id a process runs as, from /proc.
 int processUid(qint64 pid)
@@ -67,17 +46,15 @@ private slots:
             QCOMPARE(processUid(pid), static_cast<int>(account->pw_uid));
         }
 
-        Connection connection(PQconnectdb(server.uri().toUtf8().constData()));
-        QCOMPARE(PQstatus(connection.get()), CONNECTION_OK);
-        QCOMPARE(scalar(connection.get(), "SHOW wal_level"), QStringLiteral("logical"));
-        QCOMPARE(scalar(connection.get(), "SHOW listen_addresses"), QStringLiteral("127.0.0.1"));
-        QCOMPARE(scalar(connection.get(), "CREATE TABLE t(id int PRIMARY KEY, name text)"),
+        QCOMPARE(server.scalar(QStringLiteral("SHOW wal_level")), QStringLiteral("logical"));
+        QCOMPARE(server.scalar(QStringLiteral("SHOW listen_addresses")),
+                 QStringLiteral("127.0.0.1"));
+        QCOMPARE(server.scalar(QStringLiteral("CREATE TABLE t(id int PRIMARY KEY, name text)")),
                  QString());
-        QCOMPARE(scalar(connection.get(), "INSERT INTO t SELECT g, 'n' || g "
-                                          "FROM generate_series(1, 1000) g"),
+        QCOMPARE(server.scalar(QStringLiteral("INSERT INTO t SELECT g, 'n' || g "
+                                              "FROM generate_series(1, 1000) g")),
                  QString());
-        QCOMPARE(scalar(connection.get(), "SELECT count(*) FROM t"), QStringLiteral("1000"));
-        connection.reset();
+        QCOMPARE(server.scalar(QStringLiteral("SELECT count(*) FROM t")), QStringLiteral("1000"));
 
         const QByteArray ping =
             QStringLiteral("host=127.0.0.1 port=%1 dbname=postgres user=postgres")

@@ -77,6 +77,25 @@ QString PostgresServer::uri() const
     return QStringLiteral("postgresql://postgres@127.0.0.1:%1/postgres").arg(m_port);
 }
 
+QString PostgresServer::scalar(const QString &sql) const
+{
+    PGconn *connection = PQconnectdb(uri().toUtf8().constData());
+    QString value;
+    if (PQstatus(connection) != CONNECTION_OK) {
+        value = QStringLiteral("error: ") + QString::fromUtf8(PQerrorMessage(connection));
+    } else {
+        PGresult *result = PQexec(connection, sql.toUtf8().constData());
+        const ExecStatusType status = PQresultStatus(result);
+        if (status == PGRES_TUPLES_OK && PQntuples(result) > 0)
+            value = QString::fromUtf8(PQgetvalue(result, 0, 0));
+        else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+            value = QStringLiteral("error: ") + QString::fromUtf8(PQresultErrorMessage(result));
+        PQclear(result);
+    }
+    PQfinish(connection);
+    return value;
+}
+
 bool PostgresServer::initCluster()
 {
     m_bin = serverBinDir();

@@ -34,6 +34,9 @@ public:
     // libpq URI of the `postgres` database as the `postgres` superuser.
     QString uri() const;
     const QString &error() const { return m_error; }
+    // The first column of the first row of `sql` on a new connection; "error: …" when the
+    // statement fails, empty for a statement without rows.
+    QString scalar(const QString &sql) const;
 
 private:
     bool initCluster();

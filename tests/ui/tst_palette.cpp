@@ -205,7 +205,7 @@ void TestPalette::groupsMatchTheRegistry()
     QCOMPARE(total, static_cast<int>(model::NodeTypeRegistry::builtin().types().size()));
     QCOMPARE(groups[0].typeIds.size(), 4);
     QCOMPARE(groups[1].typeIds.size(), 6);
-    QCOMPARE(groups[2].typeIds.size(), 2);
+    QCOMPARE(groups[2].typeIds.size(), 3);
 
     // Each type row: its name, the category icon, and a tooltip with id and description.
     const QModelIndex csv = typeIndex(f.view, "csv.source");

@@ -45,17 +45,6 @@ const char *columnType(ValueKind kind)
     }
 }
 
-// The kind of the first non-null value of column `index` in the batch.
-ValueKind kindOfColumn(const record::Batch &batch, std::size_t index)
-{
-    for (const record::ChangeEvent &e : batch.events) {
-        const auto &values = e.current();
-        if (index < values.size() && !values[index].isNull())
-            return values[index].kind();
-    }
-    return ValueKind::String;
-}
-
 bool walMode(common::SqliteDb &db)
 {
     auto stmt = db.prepare("PRAGMA journal_mode");
@@ -107,6 +96,7 @@ Status SqliteSink::open(const engine::NodeContext &context)
     auto db = common::SqliteDb::open(m_options.path);
     if (!db)
         return errorAt(db.error());
+    m_checkpointer.stop(); // an open() that is retried: unhook the connection it replaces
     m_db = std::move(db.value());
     // A new database gets 16 KiB pages (an existing one keeps its own): a bulk upsert touches a
     // quarter of the pages, 1M orders load 20 % faster. The WAL is folded into the database
@@ -188,10 +178,11 @@ Status SqliteSink::ensureTable(const record::Batch &batch)
         std::vector<std::string> defs;
         const bool rowidKey =
             m_options.upsert && m_keyIndexes.size() == 1 &&
-            kindOfColumn(batch, static_cast<std::size_t>(m_keyIndexes[0])) == ValueKind::Int;
+            record::kindOfColumn(batch, static_cast<std::size_t>(m_keyIndexes[0])) ==
+                ValueKind::Int;
         for (std::size_t i = 0; i < columns.size(); ++i) {
             std::string def =
-                quoteIdentifier(columns[i]) + " " + columnType(kindOfColumn(batch, i));
+                quoteIdentifier(columns[i]) + " " + columnType(record::kindOfColumn(batch, i));
             if (rowidKey && static_cast<int>(i) == m_keyIndexes[0])
                 def += " PRIMARY KEY";
             defs.push_back(def);
@@ -214,7 +205,7 @@ Status SqliteSink::ensureTable(const record::Batch &batch)
             continue;
         if (Status s =
                 m_db.exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(columns[i]) +
-                          " " + columnType(kindOfColumn(batch, i)));
+                          " " + columnType(record::kindOfColumn(batch, i)));
             !s)
             return errorAt(s.error());
     }

@@ -1,0 +1,158 @@
+#include "connectors/postgres/pg_connection.h"
+
+#include <algorithm>
+#include <libpq-fe.h>
+
+namespace weir::connectors::postgres {
+namespace {
+
+// SQLSTATE classes and codes where the same statement may well succeed a moment later.
+bool isTransientState(std::string_view state)
+{
+    return state.substr(0, 2) == "08"                                  // connection exception
+           || state == "57P01" || state == "57P02" || state == "57P03" // shutdown, starting
+           || state == "40001" || state == "40P01" // serialization failure, deadlock
+           || state == "53300";                    // too many connections
+}
+
+QString trimmed(const char *text)
+{
+    return QString::fromUtf8(text ? text : "").trimmed();
+}
+
+} // namespace
+
+PgResult &PgResult::operator=(PgResult &&other) noexcept
+{
+    if (this != &other) {
+        PQclear(m_result);
+        m_result = std::exchange(other.m_result, nullptr);
+    }
+    return *this;
+}
+
+PgResult::~PgResult()
+{
+    PQclear(m_result);
+}
+
+int PgResult::rows() const
+{
+    return m_result ? PQntuples(m_result) : 0;
+}
+
+bool PgResult::isNull(int row, int column) const
+{
+    return PQgetisnull(m_result, row, column) != 0;
+}
+
+std::string PgResult::text(int row, int column) const
+{
+    return std::string(PQgetvalue(m_result, row, column),
+                       static_cast<std::size_t>(PQgetlength(m_result, row, column)));
+}
+
+PgConnection &PgConnection::operator=(PgConnection &&other) noexcept
+{
+    if (this != &other) {
+        PQfinish(m_conn);
+        m_conn = std::exchange(other.m_conn, nullptr);
+    }
+    return *this;
+}
+
+PgConnection::~PgConnection()
+{
+    PQfinish(m_conn);
+}
+
+Result<PgConnection> PgConnection::connect(const std::string &conninfo)
+{
+    PgConnection c;
+    c.m_conn = PQconnectdb(conninfo.c_str());
+    // Notices ("relation … already exists, skipping") are chatter, not news for the user.
+    PQsetNoticeProcessor(
+        c.m_conn, [](void *, const char *) {}, nullptr);
+    if (PQstatus(c.m_conn) != CONNECTION_OK) {
+        // The server may be starting or briefly away: worth another try.
+        return makeError(ErrorCode::Transient, QStringLiteral("cannot connect to PostgreSQL: %1")
+                                                   .arg(trimmed(PQerrorMessage(c.m_conn))));
+    }
+    return c;
+}
+
+Error PgConnection::lastError(pg_result *result, const QString &what) const
+{
+    const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const bool lost = PQstatus(m_conn) != CONNECTION_OK;
+    const QString message = result && PQresultErrorMessage(result)[0]
+                                ? trimmed(PQresultErrorMessage(result))
+                                : trimmed(PQerrorMessage(m_conn));
+    const bool transient = lost || (state && isTransientState(state));
+    return makeError(transient ? ErrorCode::Transient : ErrorCode::Invalid,
+                     QStringLiteral("%1: %2").arg(what, message));
+}
+
+Status PgConnection::exec(const std::string &sql)
+{
+    pg_result *result = PQexec(m_conn, sql.c_str());
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+        PQclear(result);
+        return {};
+    }
+    Error error = lastError(result, QStringLiteral("PostgreSQL refused the statement"));
+    PQclear(result);
+    return error;
+}
+
+Result<PgResult> PgConnection::query(const std::string &sql, const std::vector<std::string> &params)
+{
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const std::string &p : params)
+        values.push_back(p.c_str());
+    pg_result *result = PQexecParams(m_conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                     values.data(), nullptr, nullptr, 0);
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        return PgResult(result);
+    Error error = lastError(result, QStringLiteral("PostgreSQL refused the statement"));
+    PQclear(result);
+    return error;
+}
+
+Status PgConnection::copyIn(const std::string &copySql, std::string_view data)
+{
+    pg_result *start = PQexec(m_conn, copySql.c_str());
+    if (PQresultStatus(start) != PGRES_COPY_IN) {
+        Error error = lastError(start, QStringLiteral("COPY did not start"));
+        PQclear(start);
+        return error;
+    }
+    PQclear(start);
+    // libpq buffers; large chunks keep the number of calls small.
+    constexpr std::size_t chunk = std::size_t{1} << 20;
+    for (std::size_t at = 0; at < data.size(); at += chunk) {
+        const std::size_t n = std::min(chunk, data.size() - at);
+        if (PQputCopyData(m_conn, data.data() + at, static_cast<int>(n)) != 1)
+            return lastError(nullptr, QStringLiteral("COPY failed"));
+    }
+    if (PQputCopyEnd(m_conn, nullptr) != 1)
+        return lastError(nullptr, QStringLiteral("COPY failed"));
+    Status status;
+    while (pg_result *result = PQgetResult(m_conn)) {
+        if (status && PQresultStatus(result) != PGRES_COMMAND_OK)
+            status = lastError(result, QStringLiteral("COPY failed"));
+        PQclear(result);
+    }
+    return status;
+}
+
+std::string PgConnection::serverVersion() const
+{
+    const int v = PQserverVersion(m_conn);
+    return std::to_string(v / 10000) + "." + std::to_string(v % 10000);
+}
+
+} // namespace weir::connectors::postgres

@@ -1,0 +1,68 @@
+#pragma once
+
+// PgConnection: one libpq connection, owned (closed on destruction), used by one thread.
+// Statements run with PQexec/PQexecParams; COPY … FROM STDIN takes text-format rows. Errors
+// carry the server's message and say whether a retry may help: a lost connection, a server
+// shutting down, a serialization failure or a deadlock are transient; bad SQL or data is not.
+
+#include "common/result.h"
+
+#include <QString>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace weir::connectors::postgres {
+
+class PgResult final
+{
+public:
+    explicit PgResult(pg_result *result = nullptr) : m_result(result) {}
+    PgResult(PgResult &&other) noexcept : m_result(std::exchange(other.m_result, nullptr)) {}
+    PgResult &operator=(PgResult &&other) noexcept;
+    PgResult(const PgResult &) = delete;
+    PgResult &operator=(const PgResult &) = delete;
+    ~PgResult();
+
+    int rows() const;
+    bool isNull(int row, int column) const;
+    std::string text(int row, int column) const;
+
+private:
+    pg_result *m_result;
+};
+
+class PgConnection final
+{
+public:
+    PgConnection() = default;
+    PgConnection(PgConnection &&other) noexcept : m_conn(std::exchange(other.m_conn, nullptr)) {}
+    PgConnection &operator=(PgConnection &&other) noexcept;
+    PgConnection(const PgConnection &) = delete;
+    PgConnection &operator=(const PgConnection &) = delete;
+    ~PgConnection();
+
+    // `conninfo`: a libpq URI or key=value string (secrets already resolved).
+    static Result<PgConnection> connect(const std::string &conninfo);
+
+    Status exec(const std::string &sql);
+    // Positional parameters $1…$n, as text.
+    Result<PgResult> query(const std::string &sql, const std::vector<std::string> &params = {});
+    // COPY … FROM STDIN with `data` in text format (one line per row).
+    Status copyIn(const std::string &copySql, std::string_view data);
+
+    bool isOpen() const { return m_conn != nullptr; }
+    // The server's version as text, e.g. "15.8".
+    std::string serverVersion() const;
+
+private:
+    Error lastError(pg_result *result, const QString &what) const;
+
+    pg_conn *m_conn = nullptr;
+};
+
+} // namespace weir::connectors::postgres

@@ -1,0 +1,104 @@
+#include "connectors/postgres/postgres_connectors.h"
+
+#include "connectors/postgres/postgres_sink.h"
+#include "model/node_type_registry.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace weir::connectors::postgres {
+
+using model::ConfigField;
+using model::FieldKind;
+
+namespace {
+
+// A password written into the connection itself, not as a ${env:…} or ${keychain:…} reference.
+bool hasClearPassword(const QString &connection)
+{
+    static const QRegularExpression keyValue(QStringLiteral(R"(\bpassword\s*=\s*(?!\$\{))"));
+    static const QRegularExpression uri(
+        QStringLiteral(R"(^postgres(?:ql)?://[^/@:]*:(?!\$\{)[^/@]+@)"));
+    return keyValue.match(connection).hasMatch() || uri.match(connection).hasMatch();
+}
+
+std::vector<model::FieldProblem> checkSinkConfig(const QJsonObject &config)
+{
+    std::vector<model::FieldProblem> problems;
+    if (hasClearPassword(config.value(QStringLiteral("connection")).toString()))
+        problems.push_back({QStringLiteral("connection"),
+                            QStringLiteral("passwords are never stored in clear: write "
+                                           "${env:NAME} or ${keychain:NAME} in its place")});
+    const bool upsert = config.value(QStringLiteral("mode")).toString() != QLatin1String("append");
+    if (upsert && config.value(QStringLiteral("key")).toArray().isEmpty())
+        problems.push_back({QStringLiteral("key"),
+                            QStringLiteral("upsert needs the key columns that identify a row")});
+    return problems;
+}
+
+} // namespace
+
+void registerPostgresConnectors(model::NodeTypeRegistry &registry)
+{
+    model::NodeType sink;
+    sink.id = QStringLiteral("postgres.sink");
+    sink.displayName = QStringLiteral("PostgreSQL table");
+    sink.category = model::NodeCategory::Sink;
+    sink.description = QStringLiteral(
+        "Writes records into a PostgreSQL table: COPY into a staging table, then one upsert "
+        "(or append), committed together with the source positions it covers, so a restart "
+        "neither loses nor repeats anything.");
+    sink.inputs = model::recordsIn();
+    sink.schema = {
+        ConfigField::of(QStringLiteral("connection"), FieldKind::String,
+                        QStringLiteral("Connection"),
+                        QStringLiteral("libpq URI or key=value string, e.g. "
+                                       "postgresql://loader:${env:PGPASSWORD}@db.example/"
+                                       "warehouse. A password only as ${env:NAME} or "
+                                       "${keychain:NAME}."))
+            .asRequired(),
+        ConfigField::of(
+            QStringLiteral("table"), FieldKind::String, QStringLiteral("Table"),
+            QStringLiteral("Target table (in the connection's schema); created from the first "
+                           "records when missing."))
+            .asRequired(),
+        ConfigField::of(QStringLiteral("mode"), FieldKind::Enum, QStringLiteral("Write mode"),
+                        QStringLiteral("upsert: insert or update by key (deletes applied); append: "
+                                       "insert every record."))
+            .withDefault(QStringLiteral("upsert"))
+            .withOptions({QStringLiteral("upsert"), QStringLiteral("append")}),
+        ConfigField::of(QStringLiteral("key"), FieldKind::Columns, QStringLiteral("Key columns"),
+                        QStringLiteral("Columns that identify a row (required for upsert).")),
+        ConfigField::of(
+            QStringLiteral("order_by"), FieldKind::String, QStringLiteral("Ordering column"),
+            QStringLiteral("Last write wins by this column (e.g. updated_at): an older "
+                           "version never overwrites a newer one. Empty: arrival order wins.")),
+        ConfigField::of(QStringLiteral("delete_mode"), FieldKind::Enum, QStringLiteral("Deletes"),
+                        QStringLiteral("hard: delete rows; soft: keep them and set _deleted."))
+            .withDefault(QStringLiteral("hard"))
+            .withOptions({QStringLiteral("hard"), QStringLiteral("soft")}),
+        ConfigField::of(QStringLiteral("create_table"), FieldKind::Bool,
+                        QStringLiteral("Create table"),
+                        QStringLiteral("Create the table (and add new columns) when needed."))
+            .withDefault(true),
+        ConfigField::of(QStringLiteral("commit_rows"), FieldKind::Int,
+                        QStringLiteral("Rows per commit"),
+                        QStringLiteral("Several batches share one transaction up to this many rows "
+                                       "(they commit sooner when no more records are waiting)."))
+            .withDefault(1000000)
+            .withRange(1, 10000000),
+        ConfigField::of(QStringLiteral("commit_interval_ms"), FieldKind::Int,
+                        QStringLiteral("Commit interval (ms)"),
+                        QStringLiteral("Longest time rows wait in an open transaction while "
+                                       "more keep arriving."))
+            .withDefault(5000)
+            .withRange(0, 600000),
+    };
+    sink.checkConfig = checkSinkConfig;
+    sink.makeSink = [](const model::NodeConfig &config) {
+        return std::make_unique<PostgresSink>(PostgresSinkOptions::fromConfig(config));
+    };
+    registry.registerType(std::move(sink));
+}
+
+} // namespace weir::connectors::postgres

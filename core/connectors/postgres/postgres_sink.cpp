@@ -1,0 +1,487 @@
+#include "connectors/postgres/postgres_sink.h"
+
+#include "common/sqlite_db.h" // quoteIdentifier: the same rule in both dialects
+#include "common/time_format.h"
+#include "record/record_json.h"
+
+#include <charconv>
+#include <set>
+
+namespace weir::connectors::postgres {
+
+using common::quoteIdentifier;
+using record::ValueKind;
+
+namespace {
+
+std::string joined(const std::vector<std::string> &parts, const char *separator)
+{
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i)
+            out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
+const char *columnType(ValueKind kind)
+{
+    switch (kind) {
+    case ValueKind::Bool:
+        return "boolean";
+    case ValueKind::Int:
+        return "bigint";
+    case ValueKind::Double:
+        return "double precision";
+    case ValueKind::Decimal:
+        return "numeric";
+    case ValueKind::Bytes:
+        return "bytea";
+    case ValueKind::Timestamp:
+        return "timestamptz";
+    default:
+        return "text";
+    }
+}
+
+// COPY text format: tab between fields, \N for NULL, backslash escapes.
+void appendEscaped(std::string &out, std::string_view text)
+{
+    for (const char c : text) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+
+void appendField(std::string &out, const record::Value &v)
+{
+    switch (v.kind()) {
+    case ValueKind::Null:
+        out += "\\N";
+        break;
+    case ValueKind::Bool:
+        out += v.asBool() ? 't' : 'f';
+        break;
+    case ValueKind::Int:
+        out += std::to_string(v.asInt());
+        break;
+    case ValueKind::Double: {
+        char buffer[32];
+        const auto end = std::to_chars(buffer, buffer + sizeof buffer, v.asDouble()).ptr;
+        out.append(buffer, end);
+        break;
+    }
+    case ValueKind::Decimal:
+    case ValueKind::String:
+        appendEscaped(out, v.text());
+        break;
+    case ValueKind::Bytes: {
+        static const char *const digits = "0123456789abcdef";
+        out += "\\\\x"; // bytea hex input, its backslash escaped for COPY
+        for (const char c : v.text()) {
+            const auto byte = static_cast<unsigned char>(c);
+            out += digits[byte >> 4];
+            out += digits[byte & 0x0f];
+        }
+        break;
+    }
+    case ValueKind::Timestamp:
+        out += common::formatIsoTimestamp(v.asTimestampMicros());
+        break;
+    }
+}
+
+void appendRow(std::string &out, const record::ChangeEvent &e, std::size_t width, std::size_t seq)
+{
+    const auto &values = e.current();
+    for (std::size_t i = 0; i < width; ++i) {
+        if (i < values.size())
+            appendField(out, values[i]);
+        else
+            out += "\\N";
+        out += '\t';
+    }
+    out += std::to_string(seq);
+    out += '\t';
+    out += e.op == record::Op::Delete ? 'd' : 'u';
+    out += '\n';
+}
+
+} // namespace
+
+PostgresSinkOptions PostgresSinkOptions::fromConfig(const model::NodeConfig &config)
+{
+    PostgresSinkOptions o;
+    o.connection = config.string(QStringLiteral("connection")).toStdString();
+    o.table = config.string(QStringLiteral("table")).toStdString();
+    o.upsert = config.string(QStringLiteral("mode")) != QLatin1String("append");
+    for (const QString &k : config.stringList(QStringLiteral("key")))
+        o.keyColumns.push_back(k.toStdString());
+    o.orderBy = config.string(QStringLiteral("order_by")).toStdString();
+    o.softDelete = config.string(QStringLiteral("delete_mode")) == QLatin1String("soft");
+    o.createTable = config.boolean(QStringLiteral("create_table"));
+    o.commitRows = config.integer(QStringLiteral("commit_rows"));
+    o.commitInterval =
+        std::chrono::milliseconds(config.integer(QStringLiteral("commit_interval_ms")));
+    return o;
+}
+
+Error PostgresSink::errorAt(const Error &error) const
+{
+    Error out = error;
+    out.nodeId = m_context.nodeId;
+    out.message =
+        QStringLiteral("%1 (table %2)").arg(error.message, QString::fromStdString(m_options.table));
+    return out;
+}
+
+Status PostgresSink::open(const engine::NodeContext &context)
+{
+    m_context = context;
+    m_preparedFor = nullptr;
+    m_inTransaction = false;
+    auto db = PgConnection::connect(m_options.connection);
+    if (!db)
+        return errorAt(db.error());
+    m_db = std::move(db.value());
+    // Positions committed in the same transaction as the data they cover.
+    if (Status s = m_db.exec("CREATE TABLE IF NOT EXISTS _weir_offsets("
+                             "pipeline text NOT NULL, sink text NOT NULL, source text NOT NULL, "
+                             "stream text NOT NULL, \"offset\" bigint NOT NULL, cursor text, "
+                             "updated_ms bigint, PRIMARY KEY (pipeline, sink, source, stream))");
+        !s)
+        return errorAt(s.error());
+    return {};
+}
+
+Result<std::vector<record::SourcePosition>> PostgresSink::committedPositions()
+{
+    auto rows = m_db.query("SELECT source, stream, \"offset\", coalesce(cursor, '') "
+                           "FROM _weir_offsets WHERE pipeline = $1 AND sink = $2",
+                           {m_context.pipelineName.toStdString(), m_context.nodeId.toStdString()});
+    if (!rows)
+        return errorAt(rows.error());
+    std::vector<record::SourcePosition> out;
+    out.reserve(static_cast<std::size_t>(rows->rows()));
+    for (int r = 0; r < rows->rows(); ++r)
+        out.push_back(record::SourcePosition{rows->text(r, 0), rows->text(r, 1),
+                                             std::stoll(rows->text(r, 2)), rows->text(r, 3)});
+    return out;
+}
+
+Status PostgresSink::ensureTable(const record::Batch &batch)
+{
+    const std::string table = quoteIdentifier(m_options.table);
+    auto existing = m_db.query("SELECT attname FROM pg_attribute WHERE attrelid = "
+                               "to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+                               {table});
+    if (!existing)
+        return existing.error();
+    std::set<std::string> have;
+    for (int r = 0; r < existing->rows(); ++r)
+        have.insert(existing->text(r, 0));
+    const auto &columns = batch.schema->columns();
+    if (have.empty()) {
+        if (!m_options.createTable)
+            return makeError(ErrorCode::NotFound,
+                             QStringLiteral("table %1 does not exist and create_table is off")
+                                 .arg(QString::fromStdString(m_options.table)));
+        std::vector<std::string> defs;
+        for (std::size_t i = 0; i < columns.size(); ++i)
+            defs.push_back(quoteIdentifier(columns[i]) + " " +
+                           columnType(record::kindOfColumn(batch, i)));
+        if (m_options.softDelete)
+            defs.push_back(quoteIdentifier(m_options.deletedColumn) +
+                           " boolean NOT NULL DEFAULT false");
+        if (m_options.upsert) {
+            std::vector<std::string> keys;
+            for (const std::string &k : m_options.keyColumns)
+                keys.push_back(quoteIdentifier(k));
+            defs.push_back("PRIMARY KEY (" + joined(keys, ", ") + ")");
+        }
+        return m_db.exec("CREATE TABLE " + table + " (" + joined(defs, ", ") + ")");
+    }
+    // New columns in the records are added, never dropped.
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (have.count(columns[i]))
+            continue;
+        if (Status s =
+                m_db.exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(columns[i]) +
+                          " " + columnType(record::kindOfColumn(batch, i)));
+            !s)
+            return s;
+    }
+    if (m_options.softDelete && !have.count(m_options.deletedColumn))
+        return m_db.exec("ALTER TABLE " + table + " ADD COLUMN " +
+                         quoteIdentifier(m_options.deletedColumn) +
+                         " boolean NOT NULL DEFAULT false");
+    return {};
+}
+
+Status PostgresSink::prepareFor(const record::Batch &batch)
+{
+    if (m_preparedFor == batch.schema)
+        return {};
+    const record::Schema &schema = *batch.schema;
+    for (const std::string &k : m_options.keyColumns) {
+        if (schema.indexOf(k) < 0)
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("key column '%1' is not in the records (columns: %2)")
+                                 .arg(QString::fromStdString(k),
+                                      QString::fromStdString(joined(schema.columns(), ", "))));
+    }
+    if (!m_options.orderBy.empty() && schema.indexOf(m_options.orderBy) < 0)
+        return makeError(ErrorCode::Invalid,
+                         QStringLiteral("order_by column '%1' is not in the records")
+                             .arg(QString::fromStdString(m_options.orderBy)));
+    if (Status s = ensureTable(batch); !s)
+        return s;
+
+    const std::string table = quoteIdentifier(m_options.table);
+    std::vector<std::string> names, updates, keys, sameKey, deletedKey;
+    for (const std::string &c : schema.columns()) {
+        names.push_back(quoteIdentifier(c));
+        if (std::find(m_options.keyColumns.begin(), m_options.keyColumns.end(), c) ==
+            m_options.keyColumns.end())
+            updates.push_back(quoteIdentifier(c) + " = EXCLUDED." + quoteIdentifier(c));
+    }
+    for (const std::string &k : m_options.keyColumns) {
+        const std::string q = quoteIdentifier(k);
+        keys.push_back(q);
+        sameKey.push_back(std::string("d.").append(q).append(" IS NOT DISTINCT FROM s.").append(q));
+        deletedKey.push_back(
+            std::string("t.").append(q).append(" IS NOT DISTINCT FROM d.").append(q));
+    }
+    // The staging table: the target's columns of this batch, its row order and its ops.
+    if (Status s = m_db.exec("DROP TABLE IF EXISTS pg_temp._weir_stage"); !s)
+        return s;
+    if (Status s = m_db.exec("CREATE TEMP TABLE _weir_stage AS SELECT " + joined(names, ", ") +
+                             " FROM " + table + " WITH NO DATA");
+        !s)
+        return s;
+    if (Status s = m_db.exec(
+            "ALTER TABLE _weir_stage ADD COLUMN _weir_seq bigint, ADD COLUMN _weir_op \"char\"");
+        !s)
+        return s;
+    m_copySql = "COPY _weir_stage (" + joined(names, ", ") + ", _weir_seq, _weir_op) FROM STDIN";
+
+    std::vector<std::string> selected = names;
+    std::vector<std::string> inserted = names;
+    if (m_options.softDelete) {
+        inserted.push_back(quoteIdentifier(m_options.deletedColumn));
+        selected.emplace_back("false");
+        updates.push_back(quoteIdentifier(m_options.deletedColumn) + " = false");
+    }
+    m_mergeSql.clear();
+    const std::string head = "INSERT INTO " + table + " AS t (" + joined(inserted, ", ") + ") ";
+    if (!m_options.upsert) {
+        m_mergeSql.push_back(head + "SELECT " + joined(selected, ", ") +
+                             " FROM _weir_stage ORDER BY _weir_seq");
+        return {};
+    }
+    // Hard deletes go first: a key deleted in the batch is gone before later versions of it
+    // are inserted again, and only those later versions are.
+    if (!m_options.softDelete)
+        m_mergeSql.push_back(
+            "DELETE FROM " + table + " AS t USING (SELECT DISTINCT " + joined(keys, ", ") +
+            " FROM _weir_stage WHERE _weir_op = 'd') d WHERE " + joined(deletedKey, " AND "));
+    // One version per key: the newest by order_by (the last one on a tie).
+    std::string order = joined(keys, ", ");
+    if (!m_options.orderBy.empty())
+        order += ", " + quoteIdentifier(m_options.orderBy) + " DESC NULLS LAST";
+    const std::string afterLastDelete =
+        m_options.softDelete ? std::string()
+                             : " AND NOT EXISTS (SELECT 1 FROM _weir_stage d WHERE d._weir_op = "
+                               "'d' AND d._weir_seq > s._weir_seq AND " +
+                                   joined(sameKey, " AND ") + ")";
+    std::string upsert = head + "SELECT DISTINCT ON (" + joined(keys, ", ") + ") " +
+                         joined(selected, ", ") + " FROM _weir_stage s WHERE s._weir_op <> 'd'" +
+                         afterLastDelete + " ORDER BY " + order +
+                         ", s._weir_seq DESC ON CONFLICT (" + joined(keys, ", ") + ") ";
+    if (updates.empty()) {
+        upsert += "DO NOTHING";
+    } else {
+        upsert += "DO UPDATE SET " + joined(updates, ", ");
+        if (!m_options.orderBy.empty()) {
+            const std::string ord = quoteIdentifier(m_options.orderBy);
+            // Last write wins: an older version arriving late never overwrites a newer one.
+            upsert += " WHERE t." + ord + " IS NULL OR EXCLUDED." + ord + " >= t." + ord;
+        }
+    }
+    m_mergeSql.push_back(upsert);
+    // Soft deletes last: a key whose last event in the batch is a delete keeps its row,
+    // flagged (inserted just before if the batch created it).
+    if (m_options.softDelete)
+        m_mergeSql.push_back(
+            "UPDATE " + table + " AS t SET " + quoteIdentifier(m_options.deletedColumn) +
+            " = true FROM (SELECT DISTINCT ON (" + joined(keys, ", ") + ") " + joined(keys, ", ") +
+            ", _weir_op FROM _weir_stage ORDER BY " + joined(keys, ", ") +
+            ", _weir_seq DESC) d WHERE d._weir_op = 'd' AND " + joined(deletedKey, " AND "));
+    return {};
+}
+
+Status PostgresSink::stageRows(const record::Batch &batch, std::size_t from, std::size_t to)
+{
+    if (Status s = m_db.exec("TRUNCATE _weir_stage"); !s)
+        return s;
+    m_copyData.clear();
+    const std::size_t width = batch.schema->size();
+    for (std::size_t i = from; i < to; ++i)
+        appendRow(m_copyData, batch.events[i], width, i);
+    return m_db.copyIn(m_copySql, m_copyData);
+}
+
+Status PostgresSink::merge()
+{
+    for (const std::string &sql : m_mergeSql) {
+        if (Status s = m_db.exec(sql); !s)
+            return s;
+    }
+    return {};
+}
+
+Status PostgresSink::writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead)
+{
+    if (Status s = m_db.exec("SAVEPOINT weir_batch"); !s)
+        return s;
+    Status whole = stageRows(batch, 0, batch.events.size());
+    if (whole)
+        whole = merge();
+    if (whole)
+        return m_db.exec("RELEASE SAVEPOINT weir_batch");
+    if (whole.error().isTransient())
+        return whole;
+    // The server refused the batch: find the rows it refuses, keep the others.
+    if (Status s = m_db.exec("ROLLBACK TO SAVEPOINT weir_batch"); !s)
+        return s;
+    const record::Schema &schema = *batch.schema;
+    for (std::size_t i = 0; i < batch.events.size(); ++i) {
+        if (Status s = m_db.exec("SAVEPOINT weir_row"); !s)
+            return s;
+        Status row = stageRows(batch, i, i + 1);
+        if (row)
+            row = merge();
+        if (row) {
+            if (Status s = m_db.exec("RELEASE SAVEPOINT weir_row"); !s)
+                return s;
+            continue;
+        }
+        if (row.error().isTransient())
+            return row;
+        if (Status s = m_db.exec("ROLLBACK TO SAVEPOINT weir_row"); !s)
+            return s;
+        const record::ChangeEvent &e = batch.events[i];
+        dead.push_back(engine::DeadLetter::of(
+            batch, e,
+            QStringLiteral("rejected by table %1: %2")
+                .arg(QString::fromStdString(m_options.table), row.error().message),
+            QString::fromStdString(record::eventToJson(schema, e))));
+    }
+    return m_db.exec("RELEASE SAVEPOINT weir_batch");
+}
+
+Status PostgresSink::writePositions(const record::Batch &batch)
+{
+    const std::string now = std::to_string(common::nowMillis());
+    for (const record::SourcePosition &p : batch.positions) {
+        auto done = m_db.query(
+            "INSERT INTO _weir_offsets(pipeline, sink, source, stream, \"offset\", cursor, "
+            "updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+            "ON CONFLICT (pipeline, sink, source, stream) DO UPDATE SET "
+            "\"offset\" = EXCLUDED.\"offset\", cursor = EXCLUDED.cursor, "
+            "updated_ms = EXCLUDED.updated_ms",
+            {m_context.pipelineName.toStdString(), m_context.nodeId.toStdString(), p.sourceNode,
+             p.stream, std::to_string(p.offset), p.cursor, now});
+        if (!done)
+            return done.error();
+    }
+    return {};
+}
+
+Result<engine::SinkWriteStats> PostgresSink::write(const record::Batch &batch)
+{
+    // Several batches may share one transaction (group commit); the positions written with
+    // each batch make every commit point exact.
+    const bool joined = m_inTransaction;
+    if (!m_inTransaction) {
+        if (Status s = m_db.exec("BEGIN"); !s)
+            return errorAt(s.error());
+        m_inTransaction = true;
+        m_transactionStart = std::chrono::steady_clock::now();
+        m_stagedRows = 0;
+    }
+    std::vector<engine::DeadLetter> dead;
+    Status status = batch.empty() ? Status() : prepareFor(batch);
+    if (status && !batch.empty())
+        status = writeEvents(batch, dead);
+    if (status && !dead.empty() && m_context.deadLetters)
+        status = m_context.deadLetters->write(m_context, dead);
+    if (status)
+        status = writePositions(batch);
+    if (!status) {
+        (void)m_db.exec("ROLLBACK");
+        m_inTransaction = false;
+        m_preparedFor = nullptr; // a staging table made in this transaction is gone
+        Error error = errorAt(status.error());
+        if (joined) {
+            error.code = ErrorCode::Permanent;
+            error.message +=
+                QStringLiteral("; the uncommitted batches will be read again on the next run");
+        }
+        return error;
+    }
+    m_preparedFor = batch.empty() ? m_preparedFor : batch.schema;
+    m_stagedRows += static_cast<std::int64_t>(batch.size());
+    const auto elapsed = std::chrono::steady_clock::now() - m_transactionStart;
+    const bool commit = m_stagedRows >= m_options.commitRows || elapsed >= m_options.commitInterval;
+    if (commit) {
+        if (Status s = flush(); !s)
+            return s.error();
+    }
+    const auto rejected = static_cast<std::int64_t>(dead.size());
+    return engine::SinkWriteStats{static_cast<std::int64_t>(batch.size()) - rejected, rejected,
+                                  commit};
+}
+
+Status PostgresSink::flush()
+{
+    if (!m_inTransaction)
+        return {};
+    const auto started = std::chrono::steady_clock::now();
+    Status status = m_db.exec("COMMIT");
+    m_inTransaction = false;
+    if (!status) {
+        m_preparedFor = nullptr;
+        Error error = errorAt(status.error());
+        error.code = ErrorCode::Permanent;
+        error.message +=
+            QStringLiteral("; the uncommitted batches will be read again on the next run");
+        return error;
+    }
+    m_lastCommitMillis =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    return {};
+}
+
+Status PostgresSink::close()
+{
+    return flush();
+}
+
+} // namespace weir::connectors::postgres

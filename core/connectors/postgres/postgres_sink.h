@@ -1,0 +1,76 @@
+#pragma once
+
+// PostgresSink: writes change events into a PostgreSQL table with the contract of the SQLite
+// sink — upsert on key columns with last-write-wins by an ordering column and deletes applied
+// (hard or soft), or append — and commits the source positions it covers (table _weir_offsets)
+// in the same transaction: exactly-once.
+//
+// Each batch is COPYed into a temporary staging table shaped like the target, then merged
+// with one INSERT … ON CONFLICT … DO UPDATE … WHERE (an older version never overwrites a newer
+// one) after the deletes. A batch the server refuses (a value that does not fit a column) is
+// staged again row by row, each under a savepoint, and the refused rows go to the dead-letter
+// queue. Several batches share a transaction up to commit_rows / commit_interval_ms. Lives on
+// one engine worker thread.
+
+#include "connectors/postgres/pg_connection.h"
+#include "engine/node.h"
+#include "model/node_config.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace weir::connectors::postgres {
+
+struct PostgresSinkOptions
+{
+    std::string connection; // libpq URI or key=value string, secrets resolved
+    std::string table;
+    bool upsert = true;
+    std::vector<std::string> keyColumns;
+    std::string orderBy; // empty: the last event of a key wins
+    bool softDelete = false;
+    std::string deletedColumn = "_deleted";
+    bool createTable = true;
+    std::int64_t commitRows = 1000000;
+    std::chrono::milliseconds commitInterval{5000};
+
+    static PostgresSinkOptions fromConfig(const model::NodeConfig &config);
+};
+
+class PostgresSink final : public engine::SinkNode
+{
+public:
+    explicit PostgresSink(PostgresSinkOptions options) : m_options(std::move(options)) {}
+
+    Status open(const engine::NodeContext &context) override;
+    Result<std::vector<record::SourcePosition>> committedPositions() override;
+    Result<engine::SinkWriteStats> write(const record::Batch &batch) override;
+    Status flush() override;
+    Status close() override;
+    double lastCommitMillis() const override { return m_lastCommitMillis; }
+
+private:
+    Status prepareFor(const record::Batch &batch);
+    Status ensureTable(const record::Batch &batch);
+    // Stages the batch (all rows, or row by row when the server refuses some) and merges it.
+    Status writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead);
+    Status stageRows(const record::Batch &batch, std::size_t from, std::size_t to);
+    Status merge();
+    Status writePositions(const record::Batch &batch);
+    Error errorAt(const Error &error) const;
+
+    PostgresSinkOptions m_options;
+    engine::NodeContext m_context;
+    PgConnection m_db;
+    record::SchemaPtr m_preparedFor;
+    std::string m_copySql;
+    std::vector<std::string> m_mergeSql; // run in order after each staging
+    std::string m_copyData;              // reused buffer of COPY text rows
+    bool m_inTransaction = false;
+    std::int64_t m_stagedRows = 0;
+    std::chrono::steady_clock::time_point m_transactionStart;
+    double m_lastCommitMillis = 0.0;
+};
+
+} // namespace weir::connectors::postgres

@@ -1,0 +1,310 @@
+// postgres.sink against a real PostgreSQL server (tests/support/postgres_server): upsert with
+// last-write-wins and deletes, soft deletes, append, hostile names and values loaded verbatim,
+// refused rows to the dead-letter queue with the rest committed, positions committed with the
+// data, and a whole pipeline run through the engine.
+
+#include "common/time_format.h"
+#include "connectors/postgres/postgres_sink.h"
+#include "engine/engine.h"
+#include "model/pipeline_json.h"
+#include "state/state_store.h"
+#include "support/postgres_server.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace weir;
+using record::Op;
+using record::Value;
+
+namespace {
+
+record::ChangeEvent makeEvent(Op op, std::int64_t id, const char *status, const char *ts,
+                              std::int64_t offset)
+{
+    record::ChangeEvent e;
+    e.op = op;
+    std::vector<Value> values{Value::fromInt(id), status ? Value::fromString(status) : Value(),
+                              Value::fromTimestampMicros(*common::parseIsoTimestamp(ts))};
+    (op == Op::Delete ? e.before : e.after) = std::move(values);
+    e.offset = offset;
+    return e;
+}
+
+record::Batch batchOf(std::vector<record::ChangeEvent> events, std::int64_t endOffset)
+{
+    record::Batch b;
+    static const auto schema = record::makeSchema({"id", "status", "updated_at"});
+    b.schema = schema;
+    b.stream = "s";
+    b.events = std::move(events);
+    b.positions = {record::SourcePosition{"src", "s", endOffset}};
+    return b;
+}
+
+Result<engine::SinkWriteStats> writeAndCommit(engine::SinkNode &sink, const record::Batch &batch)
+{
+    auto stats = sink.write(batch);
+    if (stats) {
+        if (Status s = sink.flush(); !s)
+            return s.error();
+    }
+    return stats;
+}
+
+} // namespace
+
+class TestPostgresSink : public QObject
+{
+    Q_OBJECT
+
+private:
+    test::PostgresServer m_server;
+    QTemporaryDir m_dir;
+    std::unique_ptr<state::StateStore> m_store;
+    std::atomic<bool> m_stop{false};
+
+    QString scalar(const QString &sql) const { return m_server.scalar(sql); }
+
+    std::unique_ptr<connectors::postgres::PostgresSink>
+    openSink(const std::string &table, bool softDelete = false, bool upsert = true)
+    {
+        connectors::postgres::PostgresSinkOptions o;
+        o.connection = m_server.uri().toStdString();
+        o.table = table;
+        o.upsert = upsert;
+        o.keyColumns = {"id"};
+        o.orderBy = upsert ? "updated_at" : "";
+        o.softDelete = softDelete;
+        auto sink = std::make_unique<connectors::postgres::PostgresSink>(o);
+        engine::NodeContext ctx{QStringLiteral("p"), QStringLiteral("sink"), 1, &m_stop,
+                                m_store.get()};
+        const Status s = sink->open(ctx);
+        return s ? std::move(sink) : nullptr;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+        auto store = state::StateStore::open(m_dir.filePath(QStringLiteral("state.db")));
+        QVERIFY(store);
+        m_store = std::move(store.value());
+    }
+
+    void cleanupTestCase() { m_server.stop(); }
+
+    void upsertKeepsTheNewestAndAppliesDeletes()
+    {
+        auto sink = openSink("orders");
+        QVERIFY(sink);
+        auto w = writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                            makeEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1),
+                            makeEvent(Op::Update, 1, "paid", "2024-01-01T00:00:03Z", 2),
+                            // older than the update before it, in the same batch
+                            makeEvent(Op::Update, 1, "stale", "2024-01-01T00:00:02Z", 3)},
+                           4));
+        QVERIFY2(w, w ? "" : qPrintable(w.error().message));
+        QCOMPARE(w->written, std::int64_t(4));
+        QCOMPARE(scalar(QStringLiteral("SELECT status FROM orders WHERE id = 1")),
+                 QStringLiteral("paid"));
+        // An older version arriving late in another batch never overwrites a newer one.
+        QVERIFY(writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Update, 1, "late", "2024-01-01T00:00:02Z", 4)}, 5)));
+        QCOMPARE(scalar(QStringLiteral("SELECT status FROM orders WHERE id = 1")),
+                 QStringLiteral("paid"));
+        // A delete, and a key deleted then inserted again in one batch.
+        QVERIFY(writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Delete, 2, "new", "2024-01-01T00:00:05Z", 5),
+                            makeEvent(Op::Delete, 1, "paid", "2024-01-01T00:00:05Z", 6),
+                            makeEvent(Op::Create, 1, "again", "2024-01-01T00:00:01Z", 7)},
+                           8)));
+        QCOMPARE(scalar(QStringLiteral("SELECT string_agg(id || ':' || status, ',' ORDER BY id) "
+                                       "FROM orders")),
+                 QStringLiteral("1:again"));
+        QCOMPARE(scalar(QStringLiteral("SELECT \"offset\" FROM _weir_offsets WHERE sink = "
+                                       "'sink' AND stream = 's'")),
+                 QStringLiteral("8"));
+        auto positions = sink->committedPositions();
+        QVERIFY(positions);
+        QCOMPARE(positions->size(), std::size_t(1));
+        QCOMPARE(positions->front().offset, std::int64_t(8));
+        QVERIFY(sink->close());
+    }
+
+    void softDeleteKeepsTheRow()
+    {
+        auto sink = openSink("soft_orders", true);
+        QVERIFY(sink);
+        QVERIFY(writeAndCommit(*sink,
+                               batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                                        makeEvent(Op::Delete, 1, "new", "2024-01-01T00:00:02Z", 1)},
+                                       2)));
+        QCOMPARE(scalar(QStringLiteral("SELECT status || ':' || _deleted FROM soft_orders")),
+                 QStringLiteral("new:true"));
+        QVERIFY(writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Update, 1, "back", "2024-01-01T00:00:03Z", 2)}, 3)));
+        QCOMPARE(scalar(QStringLiteral("SELECT status || ':' || _deleted FROM soft_orders")),
+                 QStringLiteral("back:false"));
+    }
+
+    void appendKeepsEveryVersion()
+    {
+        auto sink = openSink("history", false, false);
+        QVERIFY(sink);
+        QVERIFY(writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                            makeEvent(Op::Update, 1, "paid", "2024-01-01T00:00:02Z", 1)},
+                           2)));
+        QCOMPARE(scalar(QStringLiteral("SELECT string_agg(status, ',' ORDER BY updated_at) "
+                                       "FROM history")),
+                 QStringLiteral("new,paid"));
+    }
+
+    // Names and values that would break naive SQL or COPY text arrive exactly as they were.
+    void hostileNamesAndValuesLoadVerbatim()
+    {
+        connectors::postgres::PostgresSinkOptions o;
+        o.connection = m_server.uri().toStdString();
+        o.table = "we\"ird; DROP TABLE x";
+        o.keyColumns = {"key \"col\""};
+        connectors::postgres::PostgresSink sink(o);
+        QVERIFY(sink.open(engine::NodeContext{QStringLiteral("p"), QStringLiteral("hostile"), 1,
+                                              &m_stop, m_store.get()}));
+        record::Batch b;
+        b.schema = record::makeSchema({"key \"col\"", "text\tcol", "blob"});
+        b.stream = "h";
+        const std::string nasty = "tab\there\nnew line \\N back\\slash 'quote' \"dq\" é ✓";
+        record::ChangeEvent &e = b.events.emplace_back();
+        e.after = {Value::fromString("k'1"), Value::fromString(nasty),
+                   Value::fromBytes(std::string("\0\x01\xff\\", 4))};
+        b.positions = {record::SourcePosition{"src", "h", 1}};
+        auto w = writeAndCommit(sink, b);
+        QVERIFY2(w, w ? "" : qPrintable(w.error().message));
+        QCOMPARE(scalar(QStringLiteral("SELECT \"text\tcol\" FROM \"we\"\"ird; DROP TABLE x\" "
+                                       "WHERE \"key \"\"col\"\"\" = 'k''1'")),
+                 QString::fromStdString(nasty));
+        QCOMPARE(scalar(QStringLiteral("SELECT encode(blob, 'hex') FROM \"we\"\"ird; DROP TABLE "
+                                       "x\"")),
+                 QStringLiteral("0001ff5c"));
+    }
+
+    // A row the table refuses goes to the dead-letter queue; the rest of its batch lands.
+    void refusedRowsGoToTheDeadLetterQueue()
+    {
+        QCOMPARE(scalar(QStringLiteral("CREATE TABLE checked(id bigint PRIMARY KEY, status text "
+                                       "CHECK (status <> 'bad'), updated_at timestamptz)")),
+                 QString());
+        auto sink = openSink("checked");
+        QVERIFY(sink);
+        auto w = writeAndCommit(
+            *sink, batchOf({makeEvent(Op::Create, 1, "good", "2024-01-01T00:00:01Z", 10),
+                            makeEvent(Op::Create, 2, "bad", "2024-01-01T00:00:01Z", 11),
+                            makeEvent(Op::Create, 3, "good", "2024-01-01T00:00:01Z", 12)},
+                           13));
+        QVERIFY2(w, w ? "" : qPrintable(w.error().message));
+        QCOMPARE(w->written, std::int64_t(2));
+        QCOMPARE(w->rejected, std::int64_t(1));
+        QCOMPARE(scalar(QStringLiteral("SELECT string_agg(id::text, ',' ORDER BY id) FROM "
+                                       "checked")),
+                 QStringLiteral("1,3"));
+        auto letters =
+            m_store->deadLetters(state::DeadLetterFilter{{}, QStringLiteral("sink"), {}}, 10);
+        QVERIFY(letters);
+        QCOMPARE(letters->size(), std::size_t(1));
+        QVERIFY2(letters->front().error.contains(QLatin1String("checked_status_check")),
+                 qPrintable(letters->front().error));
+        QCOMPARE(letters->front().offset, qint64(11));
+    }
+
+    // Batches share a transaction until flush(): nothing of them, positions included, is
+    // visible before.
+    void groupCommitIsAllOrNothing()
+    {
+        auto sink = openSink("grouped");
+        QVERIFY(sink);
+        QVERIFY(
+            sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
+        QVERIFY(
+            sink->write(batchOf({makeEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1)}, 2)));
+        QVERIFY(scalar(QStringLiteral("SELECT count(*) FROM grouped")).startsWith("error:"));
+        QVERIFY(sink->flush());
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM grouped")), QStringLiteral("2"));
+    }
+
+    // A password goes into the connection only as a secret reference.
+    void clearPasswordsAreRefused_data()
+    {
+        QTest::addColumn<QString>("connection");
+        QTest::addColumn<bool>("refused");
+        QTest::newRow("uri, clear")
+            << QStringLiteral("postgresql://loader:hunter2@db/warehouse") << true;
+        QTest::newRow("uri, reference")
+            << QStringLiteral("postgresql://loader:${env:PGPASSWORD}@db/w") << false;
+        QTest::newRow("uri, no password") << QStringLiteral("postgres://loader@db:5432/w") << false;
+        QTest::newRow("key=value, clear")
+            << QStringLiteral("host=db user=loader password=hunter2") << true;
+        QTest::newRow("key=value, reference")
+            << QStringLiteral("host=db password=${keychain:warehouse} user=loader") << false;
+    }
+
+    void clearPasswordsAreRefused()
+    {
+        QFETCH(QString, connection);
+        QFETCH(bool, refused);
+        const model::NodeType *type =
+            model::NodeTypeRegistry::builtin().find(QStringLiteral("postgres.sink"));
+        QVERIFY(type && type->checkConfig);
+        QJsonObject config{{QStringLiteral("connection"), connection},
+                           {QStringLiteral("table"), QStringLiteral("t")},
+                           {QStringLiteral("key"), QJsonArray{QStringLiteral("id")}}};
+        const auto problems = type->checkConfig(config);
+        QCOMPARE(!problems.empty(), refused);
+        if (refused)
+            QCOMPARE(problems.front().field, QStringLiteral("connection"));
+    }
+
+    // A pipeline file with a postgres.sink runs through the engine; the connection comes from
+    // an environment variable and a second run writes nothing again.
+    void pipelineRunsThroughTheEngine()
+    {
+        const QString csv = m_dir.filePath(QStringLiteral("orders.csv"));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("order_id,status,amount\n1,new,10.50\n2,paid,3.25\n1,shipped,10.50\n");
+        f.close();
+        qputenv("WEIR_TEST_PG", m_server.uri().toUtf8());
+        const QByteArray json = QStringLiteral(R"({"format": 1, "name": "to_pg", "nodes": [
+  {"id": "read", "type": "csv.source", "config": {"path": "%1"}},
+  {"id": "pg", "type": "postgres.sink", "config": {"connection": "${env:WEIR_TEST_PG}",
+   "table": "pipeline_orders", "key": ["order_id"]}}],
+ "edges": [{"from": "read.out", "to": "pg.in"}]})")
+                                    .arg(csv)
+                                    .toUtf8();
+        for (int run = 0; run < 2; ++run) {
+            auto parsed = model::parsePipeline(json, QStringLiteral("to_pg.weir.json"));
+            QVERIFY(parsed.pipeline);
+            engine::EngineOptions options;
+            options.once = true;
+            engine::Engine e(*parsed.pipeline, m_dir.filePath(QStringLiteral("to_pg.weir.json")),
+                             m_store.get(), model::NodeTypeRegistry::builtin(), options);
+            QSignalSpy finished(&e, &engine::Engine::runFinished);
+            e.start();
+            QVERIFY(finished.wait(60000));
+            const auto outcome = finished.takeFirst().at(0).value<engine::RunOutcome>();
+            QCOMPARE(outcome.status, QStringLiteral("finished"));
+            QCOMPARE(outcome.totals.recordsIn, qint64(run == 0 ? 3 : 0));
+        }
+        QCOMPARE(scalar(QStringLiteral("SELECT string_agg(order_id || ':' || status, ',' ORDER "
+                                       "BY order_id) FROM pipeline_orders")),
+                 QStringLiteral("1:shipped,2:paid"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPostgresSink)
+#include "tst_postgres_sink.moc"

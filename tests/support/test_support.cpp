@@ -277,7 +277,8 @@ QByteArray ordersPipeline(const QString &name, const QString &sourceType, const 
 }
 
 QByteArray loadPipeline(const QString &name, const QString &input,
-                        const QList<std::pair<QString, QJsonObject>> &sinks)
+                        const QList<std::pair<QString, QJsonObject>> &sinks,
+                        const QString &sinkType)
 {
     auto node = [](const QString &id, const QString &type, int x, const QJsonObject &config) {
         return QJsonObject{{QStringLiteral("id"), id},
@@ -305,7 +306,7 @@ QByteArray loadPipeline(const QString &name, const QString &input,
     QJsonArray edges{edge(QStringLiteral("read.out"), QStringLiteral("check.in"))};
     int x = 400;
     for (const auto &[id, config] : sinks) {
-        nodes.append(node(id, QStringLiteral("sqlite.sink"), x, config));
+        nodes.append(node(id, sinkType, x, config));
         edges.append(edge(QStringLiteral("check.out"), id + QStringLiteral(".in")));
         x += 200;
     }

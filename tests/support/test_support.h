@@ -63,8 +63,10 @@ QByteArray ordersPipeline(const QString &name, const QString &sourceType, const 
                           const QString &database, int batchSize = 10000, int commitRows = 0);
 
 // A pipeline file: csv.source `read` (batch_size 2000) -> validate `check` (the same rules as
-// ordersPipeline) -> one sqlite.sink per entry of `sinks` (node id, config), all fed by check.
+// ordersPipeline) -> one sink of `sinkType` per entry of `sinks` (node id, config), all fed by
+// check.
 QByteArray loadPipeline(const QString &name, const QString &input,
-                        const QList<std::pair<QString, QJsonObject>> &sinks);
+                        const QList<std::pair<QString, QJsonObject>> &sinks,
+                        const QString &sinkType = QStringLiteral("sqlite.sink"));
 
 } // namespace weir::test

@@ -55,8 +55,10 @@ private:
     Status ensureTable(const record::Batch &batch);
     // Stages the batch (all rows, or row by row when the server refuses some) and merges it.
     Status writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead);
-    Status stageRows(const record::Batch &batch, std::size_t from, std::size_t to);
-    Status merge();
+    // COPYs the rows [from, to) of the batch into the staging table (emptied first if asked).
+    Status stageRows(const record::Batch &batch, std::size_t from, std::size_t to, bool truncate);
+    // Merges the staged rows [from, to) of the batch into the target.
+    Status merge(const record::Batch &batch, std::size_t from, std::size_t to);
     Status writePositions(const record::Batch &batch);
     Error errorAt(const Error &error) const;
 
@@ -65,8 +67,9 @@ private:
     PgConnection m_db;
     record::SchemaPtr m_preparedFor;
     std::string m_copySql;
-    std::vector<std::string> m_mergeSql; // run in order after each staging
-    std::string m_copyData;              // reused buffer of COPY text rows
+    std::vector<std::string> m_mergeSql;            // run in order after each staging…
+    std::vector<std::string> m_mergeWithoutDeletes; // …or these when it holds no delete
+    std::string m_copyData;                         // reused buffer of COPY text rows
     bool m_inTransaction = false;
     std::int64_t m_stagedRows = 0;
     std::chrono::steady_clock::time_point m_transactionStart;

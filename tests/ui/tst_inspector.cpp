@@ -288,6 +288,8 @@ private slots:
     void theWheelScrollsTheFormNotTheValue();
 
     void screenshots();
+    void everyFormFitsANarrowDock_data();
+    void everyFormFitsANarrowDock();
     void screenshotOfEveryType_data();
     void screenshotOfEveryType();
 };
@@ -995,6 +997,35 @@ void TestInspector::screenshots()
         inspector.show();
         saveScreenshot(&inspector, "inspector_empty.png");
     }
+}
+
+void TestInspector::everyFormFitsANarrowDock_data()
+{
+    formHasOneEditorPerField_data();
+}
+
+// In a dock narrower than its widest label and field side by side, a form puts fields under
+// their labels: nothing is cut off at the right (the horizontal scroll bar is off).
+void TestInspector::everyFormFitsANarrowDock()
+{
+    QFETCH(QString, typeId);
+    PipelineDocument doc(model::NodeTypeRegistry::builtin());
+    model::NodeSpec node;
+    node.id = "node";
+    node.label = "New node";
+    node.type = typeId;
+    doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
+    InspectorWidget inspector(&doc);
+    inspector.showNode("node");
+    inspector.resize(280, 600);
+    inspector.show();
+    settle();
+    auto *area = inspector.findChild<QScrollArea *>();
+    QVERIFY(area && area->widget());
+    QVERIFY2(area->widget()->width() <= area->viewport()->width(),
+             qPrintable(QStringLiteral("form %1 px wide in a %2 px view")
+                            .arg(area->widget()->width())
+                            .arg(area->viewport()->width())));
 }
 
 void TestInspector::screenshotOfEveryType_data()

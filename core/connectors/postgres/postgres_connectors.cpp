@@ -27,8 +27,8 @@ std::vector<model::FieldProblem> checkSinkConfig(const QJsonObject &config)
     std::vector<model::FieldProblem> problems;
     if (hasClearPassword(config.value(QStringLiteral("connection")).toString()))
         problems.push_back({QStringLiteral("connection"),
-                            QStringLiteral("passwords are never stored in clear: write "
-                                           "${env:NAME} or ${keychain:NAME} in its place")});
+                            QStringLiteral("a password in clear: use ${env:NAME} or "
+                                           "${keychain:NAME}")});
     const bool upsert = config.value(QStringLiteral("mode")).toString() != QLatin1String("append");
     if (upsert && config.value(QStringLiteral("key")).toArray().isEmpty())
         problems.push_back({QStringLiteral("key"),
@@ -52,9 +52,8 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
     sink.schema = {
         ConfigField::of(QStringLiteral("connection"), FieldKind::String,
                         QStringLiteral("Connection"),
-                        QStringLiteral("libpq URI or key=value string, e.g. "
-                                       "postgresql://loader:${env:PGPASSWORD}@db.example/"
-                                       "warehouse. A password only as ${env:NAME} or "
+                        QStringLiteral("libpq URI (postgresql://user@host/database) or "
+                                       "key=value string. A password only as ${env:NAME} or "
                                        "${keychain:NAME}."))
             .asRequired(),
         ConfigField::of(

@@ -116,6 +116,23 @@ std::vector<std::size_t> RunPlan::sinksReachableFrom(std::size_t index) const
     return sinks;
 }
 
+Result<model::NodeConfig> runtimeConfig(const model::NodeSpec &spec, const model::NodeType &type,
+                                        const QString &pipelineDir, QStringList *secretValues)
+{
+    QStringList unresolved;
+    QStringList secrets;
+    const QJsonObject config =
+        resolved(type.schema.withDefaults(spec.config), secrets, unresolved).toObject();
+    if (!unresolved.isEmpty())
+        return makeError(
+            ErrorCode::Invalid,
+            QStringLiteral("unresolved ${%1}").arg(unresolved.join(QStringLiteral("}, ${"))),
+            spec.id);
+    if (secretValues)
+        *secretValues << secrets;
+    return model::NodeConfig(spec.id, pipelineDir, config);
+}
+
 Result<RunPlan> buildRunPlan(const model::Pipeline &pipeline,
                              const model::NodeTypeRegistry &registry, const QString &pipelineDir)
 {
@@ -128,16 +145,10 @@ Result<RunPlan> buildRunPlan(const model::Pipeline &pipeline,
         if (!node->type)
             return makeError(ErrorCode::Invalid,
                              QStringLiteral("unknown node type '%1'").arg(spec.type), spec.id);
-        QStringList unresolved;
-        const QJsonObject config =
-            resolved(node->type->schema.withDefaults(spec.config), plan.secretValues, unresolved)
-                .toObject();
-        if (!unresolved.isEmpty())
-            return makeError(
-                ErrorCode::Invalid,
-                QStringLiteral("unresolved ${%1}").arg(unresolved.join(QStringLiteral("}, ${"))),
-                spec.id);
-        node->config = model::NodeConfig(spec.id, pipelineDir, config);
+        auto config = runtimeConfig(spec, *node->type, pipelineDir, &plan.secretValues);
+        if (!config)
+            return config.error();
+        node->config = std::move(config.value());
         switch (node->type->category) {
         case model::NodeCategory::Source:
             node->source = node->type->makeSource(node->config);

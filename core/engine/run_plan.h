@@ -48,6 +48,12 @@ struct RunPlan
 Result<RunPlan> buildRunPlan(const model::Pipeline &pipeline,
                              const model::NodeTypeRegistry &registry, const QString &pipelineDir);
 
+// A node's settings as its runtime reads them: the schema's defaults applied and ${…}
+// references resolved (their values appended to `secretValues`, to mask them in messages).
+Result<model::NodeConfig> runtimeConfig(const model::NodeSpec &spec, const model::NodeType &type,
+                                        const QString &pipelineDir,
+                                        QStringList *secretValues = nullptr);
+
 // Narrows the plan to node `nodeId` and what lies downstream of it, fed with `batches`: a source
 // node hands them out instead of reading; any other node gets them from an added feeder node.
 Status injectBatches(RunPlan &plan, const QString &nodeId, std::vector<record::Batch> batches);

@@ -67,6 +67,11 @@ struct DeadLetterText
 using DeadLetterReader =
     std::function<Result<record::Batch>(const NodeConfig &config, const DeadLetterText &letter)>;
 
+// Reaches what the node reads or writes with these settings (defaults applied, secrets
+// resolved) and says in one line what it found, e.g. the server's version and whether the
+// table exists; an error says what failed. Blocks: call it off the GUI thread.
+using ConnectionTest = std::function<Result<QString>(const NodeConfig &config)>;
+
 struct NodeType
 {
     QString id;          // "csv.source"
@@ -81,6 +86,7 @@ struct NodeType
     SinkFactory makeSink;            // set for sinks
     ConfigCheck checkConfig;         // optional
     DeadLetterReader readDeadLetter; // optional: for raw-text dead letters
+    ConnectionTest testConnection;   // optional: for nodes that talk to a server
 
     const PortSpec *input(const QString &name) const;
     const PortSpec *output(const QString &name) const;

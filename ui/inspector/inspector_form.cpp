@@ -12,6 +12,7 @@
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QStyle>
 #include <QToolButton>
 
@@ -93,7 +94,55 @@ InspectorForm::InspectorForm(const model::NodeSpec &node, const model::NodeType 
             addFieldRow(field, node.config.value(field.key), context, form);
     }
     layout->addLayout(form);
+    if (type && type->testConnection)
+        addConnectionTest(layout);
     layout->addStretch(1);
+}
+
+void InspectorForm::addConnectionTest(QVBoxLayout *layout)
+{
+    m_testConnection = new QPushButton(tr("Test connection"), this);
+    m_testConnection->setObjectName(QStringLiteral("testConnection"));
+    m_testConnection->setToolTip(
+        tr("Connect with these settings and say what the server has, without running."));
+    m_connectionResult = new ToneLabel(ToneLabel::Tone::Muted, this);
+    m_connectionResult->setObjectName(QStringLiteral("connectionResult"));
+    m_connectionResult->setWordWrap(true);
+    m_connectionResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_connectionResult->hide();
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_testConnection);
+    row->addStretch(1);
+    layout->addLayout(row);
+    layout->addWidget(m_connectionResult);
+    connect(m_testConnection, &QPushButton::clicked, this, &InspectorForm::testConnectionRequested);
+}
+
+void InspectorForm::showConnectionTesting()
+{
+    if (!m_testConnection)
+        return;
+    m_testConnection->setEnabled(false);
+    m_connectionResult->setTone(ToneLabel::Tone::Muted);
+    m_connectionResult->setText(tr("Connecting…"));
+    m_connectionResult->show();
+}
+
+void InspectorForm::showConnectionResult(const Result<QString> &result)
+{
+    if (!m_testConnection)
+        return;
+    m_testConnection->setEnabled(true);
+    m_connectionResult->setTone(result ? ToneLabel::Tone::Muted : ToneLabel::Tone::Error);
+    m_connectionResult->setText(result ? tr("Connected. %1").arg(result.value())
+                                       : result.error().message);
+    m_connectionResult->show();
+}
+
+QString InspectorForm::connectionResult() const
+{
+    return m_connectionResult && !m_connectionResult->isHidden() ? m_connectionResult->text()
+                                                                 : QString();
 }
 
 void InspectorForm::addHeader(QVBoxLayout *layout, const model::NodeSpec &node,

@@ -17,6 +17,7 @@
 
 class QFormLayout;
 class QLineEdit;
+class QPushButton;
 class QToolButton;
 class QVBoxLayout;
 
@@ -48,21 +49,32 @@ public:
     // the header, the others under their field.
     void setProblems(const QStringList &headerProblems, const QHash<QString, QString> &byField);
 
+    // Test connection (node types that talk to a server): the button waits while a test runs,
+    // the line under it says what the test found or why it failed.
+    void showConnectionTesting();
+    void showConnectionResult(const Result<QString> &result);
+    QPushButton *testConnectionButton() const { return m_testConnection; }
+    QString connectionResult() const;
+
 signals:
     void fieldEdited(const QString &key, const QJsonValue &value);
     void labelEdited(const QString &label);
+    void testConnectionRequested();
 
 private:
     void addHeader(QVBoxLayout *layout, const model::NodeSpec &node, const model::NodeType *type);
     void addIdentityRows(const model::NodeSpec &node, QFormLayout *form);
     void addFieldRow(const model::ConfigField &field, const QJsonValue &value,
                      const FieldEditorContext &context, QFormLayout *form);
+    void addConnectionTest(QVBoxLayout *layout);
 
     QLineEdit *m_labelEdit = nullptr;
     QWidget *m_problemsBox = nullptr;
     ToneLabel *m_problems = nullptr;
     std::map<QString, FieldEditor *> m_editors;
     std::map<QString, QToolButton *> m_resets;
+    QPushButton *m_testConnection = nullptr;
+    ToneLabel *m_connectionResult = nullptr;
     QTimer m_relayout; // lays the form out again once pending layout requests are handled
 };
 

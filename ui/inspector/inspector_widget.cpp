@@ -2,8 +2,10 @@
 
 #include "canvas/commands/edit_config_command.h"
 #include "canvas/commands/rename_node_command.h"
+#include "common/secrets.h"
 #include "common/tone_label.h"
 #include "document/pipeline_document.h"
+#include "engine/run_plan.h"
 #include "inspector/inspector_form.h"
 
 #include <QBoxLayout>
@@ -11,6 +13,8 @@
 #include <QHash>
 #include <QLabel>
 #include <QScrollArea>
+#include <QThread>
+#include <memory>
 
 namespace weir::ui {
 
@@ -114,10 +118,49 @@ void InspectorWidget::rebuild()
     m_form = new InspectorForm(*node, type, context);
     connect(m_form, &InspectorForm::fieldEdited, this, &InspectorWidget::editField);
     connect(m_form, &InspectorForm::labelEdited, this, &InspectorWidget::editLabel);
+    connect(m_form, &InspectorForm::testConnectionRequested, this,
+            &InspectorWidget::testConnection);
     m_scroll->setWidget(m_form);
     m_placeholder->hide();
     m_scroll->show();
     applyProblems();
+}
+
+void InspectorWidget::testConnection()
+{
+    const model::NodeSpec *node = m_document->model()->node(m_nodeId);
+    const model::NodeType *type = node ? m_document->registry().find(node->type) : nullptr;
+    if (!m_form || !type || !type->testConnection)
+        return;
+    const QString pipelineDir = m_document->filePath().isEmpty()
+                                    ? QString()
+                                    : QFileInfo(m_document->filePath()).absolutePath();
+    QStringList secrets;
+    auto config = engine::runtimeConfig(*node, *type, pipelineDir, &secrets);
+    if (!config) {
+        m_form->showConnectionResult(config.error());
+        return;
+    }
+    m_form->showConnectionTesting();
+    // The test blocks (a server that does not answer takes seconds): never on this thread.
+    auto outcome = std::make_shared<Result<QString>>(QString());
+    QThread *worker =
+        QThread::create([test = type->testConnection, config = std::move(config.value()), outcome] {
+            *outcome = test(config);
+        });
+    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    connect(worker, &QThread::finished, this, [this, outcome, nodeId = m_nodeId, secrets] {
+        if (!m_form || nodeId != m_nodeId)
+            return;
+        Result<QString> shown = *outcome;
+        if (!shown) {
+            Error error = shown.error();
+            error.message = common::maskSecrets(error.message, secrets);
+            shown = error;
+        }
+        m_form->showConnectionResult(shown);
+    });
+    worker->start();
 }
 
 void InspectorWidget::setProblems(const std::vector<model::Problem> &problems)

@@ -47,6 +47,9 @@ private:
     void editField(const QString &key, const QJsonValue &value);
     void editLabel(const QString &label);
     void configChanged(const QString &nodeId, const QString &key);
+    // Runs the node type's connection test on a thread of its own; the form shows the outcome
+    // if the same node is still shown when it ends.
+    void testConnection();
 
     PipelineDocument *m_document;
     QString m_nodeId;

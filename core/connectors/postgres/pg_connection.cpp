@@ -15,9 +15,10 @@ bool isTransientState(std::string_view state)
            || state == "53300";                    // too many connections
 }
 
-QString trimmed(const char *text)
+// libpq's messages span lines with tab-indented hints: one line reads better everywhere.
+QString oneLine(const char *text)
 {
-    return QString::fromUtf8(text ? text : "").trimmed();
+    return QString::fromUtf8(text ? text : "").simplified();
 }
 
 } // namespace
@@ -69,14 +70,18 @@ PgConnection::~PgConnection()
 Result<PgConnection> PgConnection::connect(const std::string &conninfo)
 {
     PgConnection c;
-    c.m_conn = PQconnectdb(conninfo.c_str());
+    // A server that does not answer fails the attempt after 10 s (libpq waits forever by
+    // default); a connect_timeout in the connection string comes later and wins.
+    const char *keywords[] = {"connect_timeout", "dbname", nullptr};
+    const char *values[] = {"10", conninfo.c_str(), nullptr};
+    c.m_conn = PQconnectdbParams(keywords, values, 1);
     // Notices ("relation … already exists, skipping") are chatter, not news for the user.
     PQsetNoticeProcessor(
         c.m_conn, [](void *, const char *) {}, nullptr);
     if (PQstatus(c.m_conn) != CONNECTION_OK) {
         // The server may be starting or briefly away: worth another try.
         return makeError(ErrorCode::Transient, QStringLiteral("cannot connect to PostgreSQL: %1")
-                                                   .arg(trimmed(PQerrorMessage(c.m_conn))));
+                                                   .arg(oneLine(PQerrorMessage(c.m_conn))));
     }
     return c;
 }
@@ -86,8 +91,8 @@ Error PgConnection::lastError(pg_result *result, const QString &what) const
     const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const bool lost = PQstatus(m_conn) != CONNECTION_OK;
     const QString message = result && PQresultErrorMessage(result)[0]
-                                ? trimmed(PQresultErrorMessage(result))
-                                : trimmed(PQerrorMessage(m_conn));
+                                ? oneLine(PQresultErrorMessage(result))
+                                : oneLine(PQerrorMessage(m_conn));
     const bool transient = lost || (state && isTransientState(state));
     return makeError(transient ? ErrorCode::Transient : ErrorCode::Invalid,
                      QStringLiteral("%1: %2").arg(what, message));

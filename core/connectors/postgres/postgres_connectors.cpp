@@ -26,9 +26,9 @@ std::vector<model::FieldProblem> checkSinkConfig(const QJsonObject &config)
 {
     std::vector<model::FieldProblem> problems;
     if (hasClearPassword(config.value(QStringLiteral("connection")).toString()))
-        problems.push_back({QStringLiteral("connection"),
-                            QStringLiteral("a password in clear: use ${env:NAME} or "
-                                           "${keychain:NAME}")});
+        problems.push_back(
+            {QStringLiteral("connection"), QStringLiteral("a password in clear: use ${env:NAME} or "
+                                                          "${keychain:NAME}")});
     const bool upsert = config.value(QStringLiteral("mode")).toString() != QLatin1String("append");
     if (upsert && config.value(QStringLiteral("key")).toArray().isEmpty())
         problems.push_back({QStringLiteral("key"),
@@ -94,6 +94,9 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
             .withRange(0, 600000),
     };
     sink.checkConfig = checkSinkConfig;
+    sink.testConnection = [](const model::NodeConfig &config) {
+        return testPostgresSinkConnection(PostgresSinkOptions::fromConfig(config));
+    };
     sink.makeSink = [](const model::NodeConfig &config) {
         return std::make_unique<PostgresSink>(PostgresSinkOptions::fromConfig(config));
     };

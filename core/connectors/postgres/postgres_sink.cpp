@@ -141,6 +141,30 @@ PostgresSinkOptions PostgresSinkOptions::fromConfig(const model::NodeConfig &con
     return o;
 }
 
+Result<QString> testPostgresSinkConnection(const PostgresSinkOptions &options)
+{
+    auto db = PgConnection::connect(options.connection);
+    if (!db)
+        return db.error();
+    auto found = db->query("SELECT current_database(), current_user, "
+                           "to_regclass($1) IS NOT NULL",
+                           {quoteIdentifier(options.table)});
+    if (!found)
+        return found.error();
+    const QString where = QStringLiteral("PostgreSQL %1, database %2 as %3")
+                              .arg(QString::fromStdString(db->serverVersion()),
+                                   QString::fromStdString(found->text(0, 0)),
+                                   QString::fromStdString(found->text(0, 1)));
+    const QString table = QString::fromStdString(options.table);
+    if (found->text(0, 2) == "t")
+        return QStringLiteral("%1: table %2 is there.").arg(where, table);
+    if (options.createTable)
+        return QStringLiteral("%1: table %2 will be created by the first run.").arg(where, table);
+    return makeError(ErrorCode::NotFound,
+                     QStringLiteral("%1, but table %2 does not exist and create_table is off")
+                         .arg(where, table));
+}
+
 Error PostgresSink::errorAt(const Error &error) const
 {
     Error out = error;

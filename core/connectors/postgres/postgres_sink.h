@@ -38,6 +38,10 @@ struct PostgresSinkOptions
     static PostgresSinkOptions fromConfig(const model::NodeConfig &config);
 };
 
+// Test connection in the designer: the server's version, the database and user, and what the
+// first run will do with the table.
+Result<QString> testPostgresSinkConnection(const PostgresSinkOptions &options);
+
 class PostgresSink final : public engine::SinkNode
 {
 public:

@@ -1,0 +1,104 @@
+// Test connection in the inspector, against a real PostgreSQL server: the button runs the node
+// type's test off the GUI thread, then says what the server has (version, database, user, the
+// table) or why it failed; a secret that cannot be resolved is explained at once.
+
+#include "canvas/commands/add_nodes_command.h"
+#include "document/pipeline_document.h"
+#include "inspector/inspector_form.h"
+#include "inspector/inspector_widget.h"
+#include "model/node_type_registry.h"
+#include "support/postgres_server.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QJsonArray>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTest>
+
+using namespace weir;
+using namespace weir::ui;
+
+class TestConnectionTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    test::PostgresServer m_server;
+
+    // The inspector of a postgres.sink node with this connection, after one click on Test
+    // connection and the end of the test; the form's result line. `screenshot`: also saved as
+    // screenshots/<name> beside the test, for a person to look at.
+    static QString testedWith(const QString &connection, const QString &screenshot = {})
+    {
+        PipelineDocument doc(model::NodeTypeRegistry::builtin());
+        model::NodeSpec node;
+        node.id = QStringLiteral("warehouse");
+        node.type = QStringLiteral("postgres.sink");
+        node.config = QJsonObject{{QStringLiteral("connection"), connection},
+                                  {QStringLiteral("table"), QStringLiteral("orders")},
+                                  {QStringLiteral("key"), QJsonArray{QStringLiteral("id")}}};
+        doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, QStringLiteral("Add")));
+        InspectorWidget inspector(&doc);
+        inspector.resize(360, 760);
+        inspector.showNode(QStringLiteral("warehouse"));
+        auto *form = inspector.findChild<InspectorForm *>();
+        auto *button = inspector.findChild<QPushButton *>(QStringLiteral("testConnection"));
+        if (!form || !button)
+            return QStringLiteral("no Test connection button");
+        button->click();
+        // A test on its thread disables the button until it ends (10 s connect timeout).
+        if (!QTest::qWaitFor([&] { return button->isEnabled(); }, 30000))
+            return QStringLiteral("the test did not end");
+        if (!screenshot.isEmpty()) {
+            const QString dir =
+                QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");
+            QDir().mkpath(dir);
+            inspector.show();
+            if (auto *area = inspector.findChild<QScrollArea *>())
+                area->ensureWidgetVisible(button);
+            inspector.grab().save(dir + QLatin1Char('/') + screenshot);
+        }
+        return form->connectionResult();
+    }
+
+private slots:
+    void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
+    void cleanupTestCase() { m_server.stop(); }
+
+    void saysWhatTheServerHas()
+    {
+        qputenv("WEIR_TEST_PG", m_server.uri().toUtf8());
+        const QString before = testedWith(QStringLiteral("${env:WEIR_TEST_PG}"));
+        QVERIFY2(before.startsWith(QLatin1String("Connected. PostgreSQL 15")), qPrintable(before));
+        QVERIFY2(before.endsWith(QLatin1String(
+                     ", database postgres as postgres: table orders will be created by the "
+                     "first run.")),
+                 qPrintable(before));
+        QCOMPARE(m_server.scalar(QStringLiteral("CREATE TABLE orders(id bigint PRIMARY KEY)")),
+                 QString());
+        const QString after = testedWith(QStringLiteral("${env:WEIR_TEST_PG}"),
+                                         QStringLiteral("inspector_connection_test.png"));
+        QVERIFY2(after.endsWith(QLatin1String(": table orders is there.")), qPrintable(after));
+    }
+
+    void aServerThatIsNotThereSaysSo()
+    {
+        // Nothing listens on port 1 of the loopback address: the connection is refused.
+        const QString result =
+            testedWith(QStringLiteral("postgresql://postgres@127.0.0.1:1/postgres"),
+                       QStringLiteral("inspector_connection_refused.png"));
+        QVERIFY2(result.startsWith(QLatin1String("cannot connect to PostgreSQL: ")),
+                 qPrintable(result));
+    }
+
+    void anUnresolvedSecretIsExplained()
+    {
+        qunsetenv("WEIR_TEST_PG_NOT_SET");
+        QCOMPARE(testedWith(QStringLiteral("${env:WEIR_TEST_PG_NOT_SET}")),
+                 QStringLiteral("unresolved ${env:WEIR_TEST_PG_NOT_SET}"));
+    }
+};
+
+QTEST_MAIN(TestConnectionTest)
+#include "tst_connection_test.moc"

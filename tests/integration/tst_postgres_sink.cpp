@@ -222,6 +222,41 @@ private slots:
         QCOMPARE(letters->front().offset, qint64(11));
     }
 
+    // A big batch with refused rows far apart is written in halves: only those rows are dead
+    // letters, and a key updated on both sides of a split still ends with its newest version.
+    void refusedRowsInABigBatch()
+    {
+        QCOMPARE(scalar(QStringLiteral("CREATE TABLE checked_big(id bigint PRIMARY KEY, status "
+                                       "text CHECK (status <> 'bad'), updated_at timestamptz)")),
+                 QString());
+        auto sink = openSink("checked_big");
+        QVERIFY(sink);
+        std::vector<record::ChangeEvent> events;
+        for (std::int64_t id = 1; id <= 1000; ++id) {
+            events.push_back(makeEvent(Op::Create, id, id == 100 || id == 901 ? "bad" : "good",
+                                       "2024-01-01T00:00:01Z", id));
+            if (id == 500) { // the middle of the batch, where the first split falls
+                events.push_back(makeEvent(Op::Update, 5, "newest", "2024-01-01T00:00:03Z", 10001));
+                events.push_back(makeEvent(Op::Update, 5, "older", "2024-01-01T00:00:02Z", 10002));
+            }
+        }
+        auto w = writeAndCommit(*sink, batchOf(std::move(events), 20000));
+        QVERIFY2(w, w ? "" : qPrintable(w.error().message));
+        QCOMPARE(w->rejected, std::int64_t(2));
+        QCOMPARE(w->written, std::int64_t(1000));
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM checked_big")), QStringLiteral("998"));
+        QCOMPARE(scalar(QStringLiteral("SELECT status FROM checked_big WHERE id = 5")),
+                 QStringLiteral("newest"));
+        auto letters = m_store->deadLetters(
+            state::DeadLetterFilter{{}, QStringLiteral("sink"), QStringLiteral("checked_big")}, 10);
+        QVERIFY(letters);
+        QList<qint64> offsets;
+        for (const auto &letter : letters.value())
+            offsets << letter.offset;
+        std::sort(offsets.begin(), offsets.end());
+        QCOMPARE(offsets, (QList<qint64>{100, 901}));
+    }
+
     // Batches share a transaction until flush(): nothing of them, positions included, is
     // visible before.
     void groupCommitIsAllOrNothing()

@@ -409,30 +409,49 @@ Status PostgresSink::writeEvents(const record::Batch &batch, std::vector<engine:
     // The server refused the batch: find the rows it refuses, keep the others.
     if (Status s = m_db.exec("ROLLBACK TO SAVEPOINT weir_batch"); !s)
         return s;
-    const record::Schema &schema = *batch.schema;
-    for (std::size_t i = 0; i < batch.events.size(); ++i) {
-        if (Status s = m_db.exec("SAVEPOINT weir_row"); !s)
+    if (Status s = writeHalves(batch, 0, batch.events.size(), dead); !s)
+        return s;
+    return m_db.exec("RELEASE SAVEPOINT weir_batch");
+}
+
+Status PostgresSink::writeHalves(const record::Batch &batch, std::size_t from, std::size_t to,
+                                 std::vector<engine::DeadLetter> &dead)
+{
+    // Halves, in order, each under its own savepoint: one refused row in 10,000 costs some 30
+    // statements, not 10,000. Keys split across halves end the same: the later half is merged
+    // later, and an older version still loses to a newer one.
+    const std::size_t mid = from + (to - from) / 2;
+    for (const auto &[begin, end] : {std::pair{from, mid}, std::pair{mid, to}}) {
+        if (begin == end)
+            continue;
+        if (Status s = m_db.exec("SAVEPOINT weir_part"); !s)
             return s;
-        Status row = stageRows(batch, i, i + 1, true);
-        if (row)
-            row = merge(batch, i, i + 1);
-        if (row) {
-            if (Status s = m_db.exec("RELEASE SAVEPOINT weir_row"); !s)
+        Status part = stageRows(batch, begin, end, true);
+        if (part)
+            part = merge(batch, begin, end);
+        if (part) {
+            if (Status s = m_db.exec("RELEASE SAVEPOINT weir_part"); !s)
                 return s;
             continue;
         }
-        if (row.error().isTransient())
-            return row;
-        if (Status s = m_db.exec("ROLLBACK TO SAVEPOINT weir_row"); !s)
+        if (part.error().isTransient())
+            return part;
+        if (Status s = m_db.exec("ROLLBACK TO SAVEPOINT weir_part; RELEASE SAVEPOINT weir_part");
+            !s)
             return s;
-        const record::ChangeEvent &e = batch.events[i];
+        if (end - begin > 1) {
+            if (Status s = writeHalves(batch, begin, end, dead); !s)
+                return s;
+            continue;
+        }
+        const record::ChangeEvent &e = batch.events[begin];
         dead.push_back(engine::DeadLetter::of(
             batch, e,
             QStringLiteral("rejected by table %1: %2")
-                .arg(QString::fromStdString(m_options.table), row.error().message),
-            QString::fromStdString(record::eventToJson(schema, e))));
+                .arg(QString::fromStdString(m_options.table), part.error().message),
+            QString::fromStdString(record::eventToJson(*batch.schema, e))));
     }
-    return m_db.exec("RELEASE SAVEPOINT weir_batch");
+    return {};
 }
 
 Status PostgresSink::writePositions(const record::Batch &batch)

@@ -8,9 +8,9 @@
 // Each batch is COPYed into a temporary staging table shaped like the target, then merged
 // with one INSERT … ON CONFLICT … DO UPDATE … WHERE (an older version never overwrites a newer
 // one) after the deletes. A batch the server refuses (a value that does not fit a column) is
-// staged again row by row, each under a savepoint, and the refused rows go to the dead-letter
-// queue. Several batches share a transaction up to commit_rows / commit_interval_ms. Lives on
-// one engine worker thread.
+// staged again in halves, each under a savepoint, down to the single rows it refuses, which go
+// to the dead-letter queue. Several batches share a transaction up to commit_rows /
+// commit_interval_ms. Lives on one engine worker thread.
 
 #include "connectors/postgres/pg_connection.h"
 #include "engine/node.h"
@@ -57,10 +57,14 @@ public:
 private:
     Status prepareFor(const record::Batch &batch);
     Status ensureTable(const record::Batch &batch);
-    // Stages the batch (all rows, or row by row when the server refuses some) and merges it.
+    // Stages the batch (all rows, or in halves when the server refuses some) and merges it.
     Status writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead);
     // COPYs the rows [from, to) of the batch into the staging table (emptied first if asked).
     Status stageRows(const record::Batch &batch, std::size_t from, std::size_t to, bool truncate);
+    // Writes the rows [from, to) of a refused batch in halves, down to single rows; the rows
+    // refused on their own go to `dead`.
+    Status writeHalves(const record::Batch &batch, std::size_t from, std::size_t to,
+                       std::vector<engine::DeadLetter> &dead);
     // Merges the staged rows [from, to) of the batch into the target.
     Status merge(const record::Batch &batch, std::size_t from, std::size_t to);
     Status writePositions(const record::Batch &batch);

@@ -4,6 +4,7 @@
 #include "connectors/sqlite/wal_checkpointer.h"
 #include "engine/node.h"
 #include "state/state_store.h"
+#include "support/sink_events.h"
 #include "support/test_support.h"
 
 #include <QElapsedTimer>
@@ -16,31 +17,11 @@
 using namespace weir;
 using record::Op;
 using record::Value;
+using test::sinkBatch;
+using test::sinkEvent;
+using test::writeAndCommit;
 
 namespace {
-
-record::ChangeEvent makeEvent(Op op, std::int64_t id, const char *status, const char *ts,
-                              std::int64_t offset)
-{
-    record::ChangeEvent e;
-    e.op = op;
-    std::vector<Value> values{Value::fromInt(id), status ? Value::fromString(status) : Value(),
-                              Value::fromTimestampMicros(*common::parseIsoTimestamp(ts))};
-    (op == Op::Delete ? e.before : e.after) = std::move(values);
-    e.offset = offset;
-    return e;
-}
-
-record::Batch batchOf(std::vector<record::ChangeEvent> events, std::int64_t endOffset)
-{
-    record::Batch b;
-    static const auto schema = record::makeSchema({"id", "status", "updated_at"});
-    b.schema = schema;
-    b.stream = "s";
-    b.events = std::move(events);
-    b.positions = {record::SourcePosition{"src", "s", endOffset}};
-    return b;
-}
 
 // A WAL database with 4 KiB pages and a table of 1 KiB blobs; each commit() adds 40 rows,
 // about ten pages of log.
@@ -71,17 +52,6 @@ struct WalWriter
 };
 
 } // namespace
-
-// Writes and commits, as the engine does when its input runs dry.
-Result<engine::SinkWriteStats> writeAndCommit(engine::SinkNode &sink, const record::Batch &batch)
-{
-    auto stats = sink.write(batch);
-    if (stats) {
-        if (Status s = sink.flush(); !s)
-            return s.error();
-    }
-    return stats;
-}
 
 class TestSqliteSink : public QObject
 {
@@ -124,15 +94,15 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("lww.db"));
         auto sink = openSink(db);
         auto w = writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
-                            makeEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1),
-                            makeEvent(Op::Update, 1, "paid", "2024-01-01T00:00:03Z", 2)},
-                           3));
+            *sink, sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                              sinkEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1),
+                              sinkEvent(Op::Update, 1, "paid", "2024-01-01T00:00:03Z", 2)},
+                             3));
         QVERIFY(w);
         QCOMPARE(w->written, std::int64_t(3));
         // An older version arriving late never overwrites a newer one.
         QVERIFY(writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Update, 1, "stale", "2024-01-01T00:00:02Z", 3)}, 4)));
+            *sink, sinkBatch({sinkEvent(Op::Update, 1, "stale", "2024-01-01T00:00:02Z", 3)}, 4)));
         QCOMPARE(test::queryText(db, QStringLiteral("SELECT status FROM orders WHERE id = 1")),
                  QStringLiteral("paid"));
         QCOMPARE(test::queryText(db, QStringLiteral("SELECT updated_at FROM orders WHERE id = 1")),
@@ -155,7 +125,7 @@ private slots:
         const QString fresh = m_dir.filePath(QStringLiteral("pages.db"));
         auto sink = openSink(fresh);
         QVERIFY(writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
+            *sink, sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
         QCOMPARE(test::queryInt(fresh, QStringLiteral("PRAGMA page_size")), qint64(16384));
         // A database someone else made keeps its page size and its rows.
         const QString existing = m_dir.filePath(QStringLiteral("theirs.db"));
@@ -163,7 +133,7 @@ private slots:
             "PRAGMA page_size=4096; CREATE TABLE other(x); INSERT INTO other VALUES (1);"));
         auto theirs = openSink(existing);
         QVERIFY(writeAndCommit(
-            *theirs, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
+            *theirs, sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
         QCOMPARE(test::queryInt(existing, QStringLiteral("PRAGMA page_size")), qint64(4096));
         QCOMPARE(test::queryInt(existing, QStringLiteral("SELECT count(*) FROM other")), qint64(1));
         QCOMPARE(test::queryInt(existing, QStringLiteral("SELECT count(*) FROM orders")),
@@ -175,23 +145,24 @@ private slots:
         const QString hard = m_dir.filePath(QStringLiteral("hard.db"));
         auto sink = openSink(hard);
         QVERIFY(writeAndCommit(*sink,
-                               batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
-                                        makeEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1),
-                                        makeEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 2)},
-                                       3)));
+                               sinkBatch({sinkEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
+                                          sinkEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1),
+                                          sinkEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 2)},
+                                         3)));
         QCOMPARE(test::queryInt(hard, QStringLiteral("SELECT count(*) FROM orders")), qint64(1));
 
         const QString soft = m_dir.filePath(QStringLiteral("soft.db"));
         auto softSink = openSink(soft, true);
         QVERIFY(writeAndCommit(*softSink,
-                               batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
-                                        makeEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 1)},
-                                       2)));
+                               sinkBatch({sinkEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
+                                          sinkEvent(Op::Delete, 1, "a", "2024-01-01T00:00:01Z", 1)},
+                                         2)));
         QCOMPARE(test::queryInt(soft, QStringLiteral("SELECT _deleted FROM orders WHERE id = 1")),
                  qint64(1));
         // Coming back to life clears the flag.
         QVERIFY(writeAndCommit(
-            *softSink, batchOf({makeEvent(Op::Update, 1, "back", "2024-01-01T00:00:05Z", 2)}, 3)));
+            *softSink,
+            sinkBatch({sinkEvent(Op::Update, 1, "back", "2024-01-01T00:00:05Z", 2)}, 3)));
         QCOMPARE(test::queryInt(soft, QStringLiteral("SELECT _deleted FROM orders WHERE id = 1")),
                  qint64(0));
     }
@@ -201,9 +172,9 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("append.db"));
         auto sink = openSink(db, false, false);
         QVERIFY(writeAndCommit(*sink,
-                               batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
-                                        makeEvent(Op::Update, 1, "b", "2024-01-01T00:00:02Z", 1)},
-                                       2)));
+                               sinkBatch({sinkEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0),
+                                          sinkEvent(Op::Update, 1, "b", "2024-01-01T00:00:02Z", 1)},
+                                         2)));
         QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), qint64(2));
     }
 
@@ -218,9 +189,9 @@ private slots:
         }
         auto sink = openSink(db, false, true, QStringLiteral("strict"));
         auto w = writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Create, 1, "ok", "2024-01-01T00:00:01Z", 10),
-                            makeEvent(Op::Create, 2, nullptr, "2024-01-01T00:00:01Z", 11)},
-                           12));
+            *sink, sinkBatch({sinkEvent(Op::Create, 1, "ok", "2024-01-01T00:00:01Z", 10),
+                              sinkEvent(Op::Create, 2, nullptr, "2024-01-01T00:00:01Z", 11)},
+                             12));
         QVERIFY(w);
         QCOMPARE(w->written, std::int64_t(1));
         QCOMPARE(w->rejected, std::int64_t(1));
@@ -242,7 +213,7 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("grow.db"));
         auto sink = openSink(db);
         QVERIFY(writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
+            *sink, sinkBatch({sinkEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
         record::Batch wider;
         wider.schema = record::makeSchema({"id", "status", "updated_at", "note"});
         record::ChangeEvent e;
@@ -260,9 +231,9 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("group.db"));
         auto sink = openSink(db);
         QVERIFY(
-            sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
+            sink->write(sinkBatch({sinkEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
         QVERIFY(
-            sink->write(batchOf({makeEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1)}, 2)));
+            sink->write(sinkBatch({sinkEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1)}, 2)));
         // Staged, not committed: another connection sees no positions yet.
         QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM _weir_offsets")),
                  qint64(0));
@@ -274,7 +245,7 @@ private slots:
         // A failure after other batches joined the transaction loses them all, so it is not
         // retryable: the run must restart from the committed positions.
         QVERIFY(
-            sink->write(batchOf({makeEvent(Op::Create, 3, "c", "2024-01-01T00:00:01Z", 2)}, 3)));
+            sink->write(sinkBatch({sinkEvent(Op::Create, 3, "c", "2024-01-01T00:00:01Z", 2)}, 3)));
         record::Batch broken;
         broken.schema = record::makeSchema({"other"});
         broken.events.resize(1);
@@ -339,7 +310,7 @@ private slots:
                                 m_store.get()};
         QVERIFY(sink->open(ctx));
         QVERIFY(writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
+            *sink, sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
         QVERIFY(sink->close());
         QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), qint64(1));
     }

@@ -9,6 +9,7 @@
 #include "model/pipeline_json.h"
 #include "state/state_store.h"
 #include "support/postgres_server.h"
+#include "support/sink_events.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -20,43 +21,9 @@
 using namespace weir;
 using record::Op;
 using record::Value;
-
-namespace {
-
-record::ChangeEvent makeEvent(Op op, std::int64_t id, const char *status, const char *ts,
-                              std::int64_t offset)
-{
-    record::ChangeEvent e;
-    e.op = op;
-    std::vector<Value> values{Value::fromInt(id), status ? Value::fromString(status) : Value(),
-                              Value::fromTimestampMicros(*common::parseIsoTimestamp(ts))};
-    (op == Op::Delete ? e.before : e.after) = std::move(values);
-    e.offset = offset;
-    return e;
-}
-
-record::Batch batchOf(std::vector<record::ChangeEvent> events, std::int64_t endOffset)
-{
-    record::Batch b;
-    static const auto schema = record::makeSchema({"id", "status", "updated_at"});
-    b.schema = schema;
-    b.stream = "s";
-    b.events = std::move(events);
-    b.positions = {record::SourcePosition{"src", "s", endOffset}};
-    return b;
-}
-
-Result<engine::SinkWriteStats> writeAndCommit(engine::SinkNode &sink, const record::Batch &batch)
-{
-    auto stats = sink.write(batch);
-    if (stats) {
-        if (Status s = sink.flush(); !s)
-            return s.error();
-    }
-    return stats;
-}
-
-} // namespace
+using test::sinkBatch;
+using test::sinkEvent;
+using test::writeAndCommit;
 
 class TestPostgresSink : public QObject
 {
@@ -103,27 +70,27 @@ private slots:
         auto sink = openSink("orders");
         QVERIFY(sink);
         auto w = writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
-                            makeEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1),
-                            makeEvent(Op::Update, 1, "paid", "2024-01-01T00:00:03Z", 2),
-                            // older than the update before it, in the same batch
-                            makeEvent(Op::Update, 1, "stale", "2024-01-01T00:00:02Z", 3)},
-                           4));
+            *sink, sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                              sinkEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1),
+                              sinkEvent(Op::Update, 1, "paid", "2024-01-01T00:00:03Z", 2),
+                              // older than the update before it, in the same batch
+                              sinkEvent(Op::Update, 1, "stale", "2024-01-01T00:00:02Z", 3)},
+                             4));
         QVERIFY2(w, w ? "" : qPrintable(w.error().message));
         QCOMPARE(w->written, std::int64_t(4));
         QCOMPARE(scalar(QStringLiteral("SELECT status FROM orders WHERE id = 1")),
                  QStringLiteral("paid"));
         // An older version arriving late in another batch never overwrites a newer one.
         QVERIFY(writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Update, 1, "late", "2024-01-01T00:00:02Z", 4)}, 5)));
+            *sink, sinkBatch({sinkEvent(Op::Update, 1, "late", "2024-01-01T00:00:02Z", 4)}, 5)));
         QCOMPARE(scalar(QStringLiteral("SELECT status FROM orders WHERE id = 1")),
                  QStringLiteral("paid"));
         // A delete, and a key deleted then inserted again in one batch.
         QVERIFY(writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Delete, 2, "new", "2024-01-01T00:00:05Z", 5),
-                            makeEvent(Op::Delete, 1, "paid", "2024-01-01T00:00:05Z", 6),
-                            makeEvent(Op::Create, 1, "again", "2024-01-01T00:00:01Z", 7)},
-                           8)));
+            *sink, sinkBatch({sinkEvent(Op::Delete, 2, "new", "2024-01-01T00:00:05Z", 5),
+                              sinkEvent(Op::Delete, 1, "paid", "2024-01-01T00:00:05Z", 6),
+                              sinkEvent(Op::Create, 1, "again", "2024-01-01T00:00:01Z", 7)},
+                             8)));
         QCOMPARE(scalar(QStringLiteral("SELECT string_agg(id || ':' || status, ',' ORDER BY id) "
                                        "FROM orders")),
                  QStringLiteral("1:again"));
@@ -141,14 +108,14 @@ private slots:
     {
         auto sink = openSink("soft_orders", true);
         QVERIFY(sink);
-        QVERIFY(writeAndCommit(*sink,
-                               batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
-                                        makeEvent(Op::Delete, 1, "new", "2024-01-01T00:00:02Z", 1)},
-                                       2)));
+        QVERIFY(writeAndCommit(
+            *sink, sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                              sinkEvent(Op::Delete, 1, "new", "2024-01-01T00:00:02Z", 1)},
+                             2)));
         QCOMPARE(scalar(QStringLiteral("SELECT status || ':' || _deleted FROM soft_orders")),
                  QStringLiteral("new:true"));
         QVERIFY(writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Update, 1, "back", "2024-01-01T00:00:03Z", 2)}, 3)));
+            *sink, sinkBatch({sinkEvent(Op::Update, 1, "back", "2024-01-01T00:00:03Z", 2)}, 3)));
         QCOMPARE(scalar(QStringLiteral("SELECT status || ':' || _deleted FROM soft_orders")),
                  QStringLiteral("back:false"));
     }
@@ -158,9 +125,9 @@ private slots:
         auto sink = openSink("history", false, false);
         QVERIFY(sink);
         QVERIFY(writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
-                            makeEvent(Op::Update, 1, "paid", "2024-01-01T00:00:02Z", 1)},
-                           2)));
+            *sink, sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                              sinkEvent(Op::Update, 1, "paid", "2024-01-01T00:00:02Z", 1)},
+                             2)));
         QCOMPARE(scalar(QStringLiteral("SELECT string_agg(status, ',' ORDER BY updated_at) "
                                        "FROM history")),
                  QStringLiteral("new,paid"));
@@ -203,10 +170,10 @@ private slots:
         auto sink = openSink("checked");
         QVERIFY(sink);
         auto w = writeAndCommit(
-            *sink, batchOf({makeEvent(Op::Create, 1, "good", "2024-01-01T00:00:01Z", 10),
-                            makeEvent(Op::Create, 2, "bad", "2024-01-01T00:00:01Z", 11),
-                            makeEvent(Op::Create, 3, "good", "2024-01-01T00:00:01Z", 12)},
-                           13));
+            *sink, sinkBatch({sinkEvent(Op::Create, 1, "good", "2024-01-01T00:00:01Z", 10),
+                              sinkEvent(Op::Create, 2, "bad", "2024-01-01T00:00:01Z", 11),
+                              sinkEvent(Op::Create, 3, "good", "2024-01-01T00:00:01Z", 12)},
+                             13));
         QVERIFY2(w, w ? "" : qPrintable(w.error().message));
         QCOMPARE(w->written, std::int64_t(2));
         QCOMPARE(w->rejected, std::int64_t(1));
@@ -233,14 +200,14 @@ private slots:
         QVERIFY(sink);
         std::vector<record::ChangeEvent> events;
         for (std::int64_t id = 1; id <= 1000; ++id) {
-            events.push_back(makeEvent(Op::Create, id, id == 100 || id == 901 ? "bad" : "good",
+            events.push_back(sinkEvent(Op::Create, id, id == 100 || id == 901 ? "bad" : "good",
                                        "2024-01-01T00:00:01Z", id));
             if (id == 500) { // the middle of the batch, where the first split falls
-                events.push_back(makeEvent(Op::Update, 5, "newest", "2024-01-01T00:00:03Z", 10001));
-                events.push_back(makeEvent(Op::Update, 5, "older", "2024-01-01T00:00:02Z", 10002));
+                events.push_back(sinkEvent(Op::Update, 5, "newest", "2024-01-01T00:00:03Z", 10001));
+                events.push_back(sinkEvent(Op::Update, 5, "older", "2024-01-01T00:00:02Z", 10002));
             }
         }
-        auto w = writeAndCommit(*sink, batchOf(std::move(events), 20000));
+        auto w = writeAndCommit(*sink, sinkBatch(std::move(events), 20000));
         QVERIFY2(w, w ? "" : qPrintable(w.error().message));
         QCOMPARE(w->rejected, std::int64_t(2));
         QCOMPARE(w->written, std::int64_t(1000));
@@ -264,9 +231,9 @@ private slots:
         auto sink = openSink("grouped");
         QVERIFY(sink);
         QVERIFY(
-            sink->write(batchOf({makeEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
+            sink->write(sinkBatch({sinkEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1)));
         QVERIFY(
-            sink->write(batchOf({makeEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1)}, 2)));
+            sink->write(sinkBatch({sinkEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1)}, 2)));
         QVERIFY(scalar(QStringLiteral("SELECT count(*) FROM grouped")).startsWith("error:"));
         QVERIFY(sink->flush());
         QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM grouped")), QStringLiteral("2"));

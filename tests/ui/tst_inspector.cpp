@@ -166,6 +166,16 @@ int rowOf(QTableWidget *table, const QString &key)
     return -1;
 }
 
+// A node "node" of type `typeId` with the schema's defaults, alone in the document.
+void addLoneNode(PipelineDocument &doc, const QString &typeId)
+{
+    model::NodeSpec node;
+    node.id = "node";
+    node.label = "New node";
+    node.type = typeId;
+    doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
+}
+
 void saveScreenshot(QWidget *widget, const QString &name)
 {
     const QString dir = QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");
@@ -1010,11 +1020,7 @@ void TestInspector::everyFormFitsANarrowDock()
 {
     QFETCH(QString, typeId);
     PipelineDocument doc(model::NodeTypeRegistry::builtin());
-    model::NodeSpec node;
-    node.id = "node";
-    node.label = "New node";
-    node.type = typeId;
-    doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
+    addLoneNode(doc, typeId);
     InspectorWidget inspector(&doc);
     inspector.showNode("node");
     inspector.resize(280, 600);
@@ -1038,11 +1044,7 @@ void TestInspector::screenshotOfEveryType()
 {
     QFETCH(QString, typeId);
     PipelineDocument doc(model::NodeTypeRegistry::builtin());
-    model::NodeSpec node;
-    node.id = "node";
-    node.label = "New node";
-    node.type = typeId;
-    doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
+    addLoneNode(doc, typeId);
     InspectorWidget inspector(&doc);
     inspector.showNode("node");
     inspector.resize(420, 400);

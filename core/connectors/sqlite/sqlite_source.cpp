@@ -1,9 +1,7 @@
 #include "connectors/sqlite/sqlite_source.h"
 
 #include "common/time_format.h"
-#include "connectors/file/json_line_parser.h"
 #include "connectors/sqlite/sqlite_values.h"
-#include "record/record_json.h"
 
 #include <QCryptographicHash>
 #include <QFileInfo>
@@ -27,86 +25,10 @@ SqliteSourceOptions SqliteSourceOptions::fromConfig(const model::NodeConfig &con
     return o;
 }
 
-std::int64_t SqliteSource::offsetOf(const record::Value &watermark)
-{
-    if (watermark.kind() == record::ValueKind::Int)
-        return watermark.asInt();
-    if (watermark.kind() == record::ValueKind::Double)
-        return static_cast<std::int64_t>(watermark.asDouble());
-    if (watermark.kind() == record::ValueKind::String) {
-        if (const auto micros = common::parseIsoTimestamp(watermark.text()))
-            return *micros;
-    }
-    return 0;
-}
-
-std::string SqliteSource::encodeCursor(const record::Value &watermark, const record::Value &key,
-                                       const record::Value *nullKey)
-{
-    auto json = [](const record::Value &v) {
-        std::string out;
-        if (v.kind() == record::ValueKind::Int || v.kind() == record::ValueKind::Double)
-            out = v.toText();
-        else if (v.isNull())
-            out = "null";
-        else
-            record::appendJsonString(out, v.toText());
-        return out;
-    };
-    std::string text = "{\"w\":" + json(watermark) + ",\"k\":" + json(key);
-    if (nullKey)
-        text += ",\"n\":" + json(*nullKey);
-    return text + "}";
-}
-
-std::string SqliteSource::cursorText() const
-{
-    return encodeCursor(m_watermark, m_key, m_haveNullKey ? &m_nullKey : nullptr);
-}
-
-std::optional<SqliteSource::Cursor> SqliteSource::parseCursor(const std::string &text)
-{
-    std::vector<std::pair<std::string, record::Value>> fields;
-    file::JsonLineError error;
-    if (!file::parseJsonObjectLine(text, fields, error) || fields.size() < 2 || fields.size() > 3)
-        return std::nullopt;
-    Cursor c{fields[0].second, fields[1].second, std::nullopt};
-    if (fields.size() == 3)
-        c.nullKey = fields[2].second;
-    return c;
-}
-
-bool SqliteSource::decodeCursor(const std::string &text)
-{
-    const auto cursor = parseCursor(text);
-    if (!cursor)
-        return false;
-    m_watermark = cursor->watermark;
-    m_key = cursor->key;
-    // A cursor written before NULL watermarks had their own cursor may hold a NULL watermark
-    // (NULLs sort first): start the ordered rows from the beginning then, rather than stall.
-    m_haveCursor = !m_watermark.isNull();
-    m_haveNullKey = cursor->nullKey.has_value();
-    if (m_haveNullKey)
-        m_nullKey = *cursor->nullKey;
-    return true;
-}
-
 std::partial_ordering SqliteSource::comparePositions(const record::SourcePosition &a,
                                                      const record::SourcePosition &b) const
 {
-    const auto x = parseCursor(a.cursor);
-    const auto y = parseCursor(b.cursor);
-    if (!x || !y)
-        return compareByOffset(a, b);
-    if (auto c = compareLikeSqlite(x->watermark, y->watermark); std::is_neq(c))
-        return c;
-    if (auto c = compareLikeSqlite(x->key, y->key); std::is_neq(c))
-        return c;
-    if (x->nullKey.has_value() != y->nullKey.has_value())
-        return x->nullKey.has_value() <=> y->nullKey.has_value();
-    return x->nullKey ? std::partial_ordering(compareLikeSqlite(*x->nullKey, *y->nullKey))
-                      : std::partial_ordering::equivalent;
+    return IncrementalCursor::compare(a, b, compareLikeSqlite);
 }
 
 Status SqliteSource::open(const engine::NodeContext &context,
@@ -135,18 +57,7 @@ Status SqliteSource::open(const engine::NodeContext &context,
                                         : m_options.table);
     if (Status s = prepare(); !s)
         return fail(s.error());
-    for (const record::SourcePosition &p : resumeFrom) {
-        if (p.stream != m_stream)
-            continue;
-        if (!p.cursor.empty() && decodeCursor(p.cursor)) {
-            continue;
-        } else if (p.offset > 0) {
-            // Only the offset is known: start at that watermark again (rows there may repeat).
-            m_watermark = record::Value::fromInt(p.offset);
-            m_key = record::Value();
-            m_haveCursor = true;
-        }
-    }
+    m_cursor.resume(m_stream, resumeFrom);
     return {};
 }
 
@@ -220,8 +131,9 @@ record::ChangeEvent &SqliteSource::appendRow(const common::SqliteStatement &stmt
     if (const auto micros = common::parseIsoTimestamp(watermark.toText()))
         e.eventTimeMicros = *micros;
     m_newestEventMicros = std::max(m_newestEventMicros, e.eventTimeMicros);
-    e.offset = offsetOf(watermark);
-    e.location = encodeCursor(watermark, e.after[static_cast<std::size_t>(m_keyIndex)]);
+    e.offset = IncrementalCursor::offsetOf(watermark);
+    e.location =
+        IncrementalCursor::encode(watermark, e.after[static_cast<std::size_t>(m_keyIndex)]);
     return e;
 }
 
@@ -243,15 +155,15 @@ Result<std::size_t> SqliteSource::readRows(common::SqliteStatement &stmt, record
         record::ChangeEvent &e = appendRow(stmt, batch);
         const record::Value &key = e.after[static_cast<std::size_t>(m_keyIndex)];
         if (nullWatermarks) {
-            m_nullKey = key;
-            m_haveNullKey = true;
+            m_cursor.nullKey = key;
+            m_cursor.haveNullKey = true;
             continue;
         }
-        m_watermark = e.after[static_cast<std::size_t>(m_watermarkIndex)];
-        m_key = key;
-        m_haveCursor = true;
-        if (m_options.lookbackSeconds > 0 && e.eventTimeMicros)
-            m_recent.emplace(m_watermark.toText(), m_key.toText());
+        m_cursor.watermark = e.after[static_cast<std::size_t>(m_watermarkIndex)];
+        m_cursor.key = key;
+        m_cursor.haveCursor = true;
+        if (m_lookback.enabled() && e.eventTimeMicros)
+            m_lookback.remember(m_cursor.watermark, key);
     }
     stmt.reset();
     return read;
@@ -259,45 +171,33 @@ Result<std::size_t> SqliteSource::readRows(common::SqliteStatement &stmt, record
 
 Result<std::size_t> SqliteSource::readNullWatermarks(record::Batch &batch)
 {
-    common::SqliteStatement &read = m_haveNullKey ? m_nullAfter : m_nullFirst;
+    common::SqliteStatement &read = m_cursor.haveNullKey ? m_nullAfter : m_nullFirst;
     read.bindInt(1, m_options.batchSize);
-    if (m_haveNullKey)
-        bindValue(read, 2, m_nullKey);
+    if (m_cursor.haveNullKey)
+        bindValue(read, 2, m_cursor.nullKey);
     return readRows(read, batch, true);
-}
-
-void SqliteSource::forgetBefore(std::int64_t newestMicros)
-{
-    const std::int64_t from = newestMicros - m_options.lookbackSeconds * 1000000;
-    while (!m_recent.empty()) {
-        const auto oldest = common::parseIsoTimestamp(m_recent.begin()->first);
-        if (oldest && *oldest >= from)
-            break;
-        m_recent.erase(m_recent.begin());
-    }
 }
 
 void SqliteSource::readLookbackWindow(record::Batch &batch)
 {
-    const std::int64_t until = *common::parseIsoTimestamp(m_watermark.toText());
-    std::string from = common::formatIsoTimestamp(until - m_options.lookbackSeconds * 1000000);
-    if (m_watermark.toText().size() > 10 && m_watermark.toText()[10] == ' ')
+    const std::string watermark = m_cursor.watermark.toText();
+    const std::int64_t until = *common::parseIsoTimestamp(watermark);
+    std::string from = common::formatIsoTimestamp(until - m_lookback.windowMicros());
+    if (watermark.size() > 10 && watermark[10] == ' ')
         from[10] = ' '; // compare like with like: the table's own date-time separator
     m_window.bindText(1, std::string_view(from));
-    bindValue(m_window, 2, m_watermark);
-    bindValue(m_window, 3, m_key);
+    bindValue(m_window, 2, m_cursor.watermark);
+    bindValue(m_window, 3, m_cursor.key);
     for (;;) {
         auto row = m_window.step();
         if (!row || !row.value())
             break;
-        const std::pair<std::string, std::string> id{
-            columnValue(m_window, m_watermarkIndex).toText(),
-            columnValue(m_window, m_keyIndex).toText()};
-        if (m_recent.insert(id).second)
+        if (m_lookback.remember(columnValue(m_window, m_watermarkIndex),
+                                columnValue(m_window, m_keyIndex)))
             appendRow(m_window, batch);
     }
     m_window.reset();
-    forgetBefore(until);
+    m_lookback.forgetBefore(until);
 }
 
 Result<engine::StepStatus> SqliteSource::next(record::Batch &batch,
@@ -309,11 +209,12 @@ Result<engine::StepStatus> SqliteSource::next(record::Batch &batch,
     batch.ingestTimeMicros = common::nowMicros();
     auto position = [&] {
         batch.positions = {record::SourcePosition(m_context.nodeId.toStdString(), m_stream,
-                                                  offsetOf(m_watermark), cursorText())};
+                                                  IncrementalCursor::offsetOf(m_cursor.watermark),
+                                                  m_cursor.text())};
     };
-    common::SqliteStatement &read = m_haveCursor ? m_after : m_first;
-    bindValue(read, 1, m_watermark);
-    bindValue(read, 2, m_key);
+    common::SqliteStatement &read = m_cursor.haveCursor ? m_after : m_first;
+    bindValue(read, 1, m_cursor.watermark);
+    bindValue(read, 2, m_cursor.key);
     read.bindInt(3, m_options.batchSize);
     auto rows = readRows(read, batch, false);
     if (!rows)
@@ -326,16 +227,16 @@ Result<engine::StepStatus> SqliteSource::next(record::Batch &batch,
     }
     if (rows.value() > 0) {
         position();
-        if (!m_recent.empty())
-            forgetBefore(offsetOf(m_watermark));
+        if (m_lookback.size() > 0)
+            m_lookback.forgetBefore(IncrementalCursor::offsetOf(m_cursor.watermark));
         return engine::StepStatus::HaveMore;
     }
 
     // Caught up. Late commits: rows inside the lookback window that were not sent yet. They
     // lie behind the cursor, so they travel without a position of their own (each keeps its
     // own location).
-    const bool lookback = m_options.lookbackSeconds > 0 && m_haveCursor &&
-                          common::parseIsoTimestamp(m_watermark.toText()).has_value();
+    const bool lookback = m_lookback.enabled() && m_cursor.haveCursor &&
+                          common::parseIsoTimestamp(m_cursor.watermark.toText()).has_value();
     if (lookback) {
         readLookbackWindow(batch);
         if (!batch.events.empty())

@@ -114,8 +114,11 @@ std::optional<std::int64_t> parseIsoTimestamp(std::string_view s)
             unsigned oh = 0, om = 0;
             if (!digits(s, pos, 2, oh))
                 return std::nullopt;
-            expect(s, pos, ':');
-            if (!digits(s, pos, 2, om) || oh > 23 || om > 59)
+            // +hh:mm, +hhmm, or +hh alone (PostgreSQL writes "+00").
+            const bool colon = expect(s, pos, ':');
+            if ((colon || pos < s.size()) && !digits(s, pos, 2, om))
+                return std::nullopt;
+            if (oh > 23 || om > 59)
                 return std::nullopt;
             offsetSeconds = sign * (std::int64_t{oh} * 3600 + std::int64_t{om} * 60);
         }
@@ -128,7 +131,9 @@ std::optional<std::int64_t> parseIsoTimestamp(std::string_view s)
     return seconds * 1000000 + micros;
 }
 
-std::string formatIsoTimestamp(std::int64_t micros)
+namespace {
+
+std::string formatIso(std::int64_t micros, bool alwaysMicros)
 {
     std::int64_t seconds = micros / 1000000;
     std::int64_t frac = micros % 1000000;
@@ -149,7 +154,7 @@ std::string formatIsoTimestamp(std::int64_t micros)
     const int h = static_cast<int>(rem / 3600), mi = static_cast<int>(rem % 3600 / 60),
               s = static_cast<int>(rem % 60);
     int n = 0;
-    if (frac % 1000 == 0)
+    if (!alwaysMicros && frac % 1000 == 0)
         n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03lldZ",
                           static_cast<long long>(y), m, d, h, mi, s,
                           static_cast<long long>(frac / 1000));
@@ -157,6 +162,18 @@ std::string formatIsoTimestamp(std::int64_t micros)
         n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%06lldZ",
                           static_cast<long long>(y), m, d, h, mi, s, static_cast<long long>(frac));
     return std::string(buf, static_cast<std::size_t>(n));
+}
+
+} // namespace
+
+std::string formatIsoTimestamp(std::int64_t micros)
+{
+    return formatIso(micros, false);
+}
+
+std::string formatIsoTimestampMicros(std::int64_t micros)
+{
+    return formatIso(micros, true);
 }
 
 std::int64_t nowMicros()

@@ -17,6 +17,10 @@ std::optional<std::int64_t> parseIsoTimestamp(std::string_view text);
 // 2024-01-01T00:00:00.123Z; six fractional digits when the value has sub-millisecond precision.
 std::string formatIsoTimestamp(std::int64_t microsSinceEpochUtc);
 
+// Always six fractional digits (2024-01-01T00:00:00.123000Z): texts of one width sort bytewise
+// in time order, which cursors compared as text rely on.
+std::string formatIsoTimestampMicros(std::int64_t microsSinceEpochUtc);
+
 std::int64_t nowMicros();
 std::int64_t nowMillis();
 

@@ -33,6 +33,8 @@ void appendJson(std::string &out, const record::Value &v)
         out += v.toText();
     else if (v.isNull())
         out += "null";
+    else if (v.kind() == record::ValueKind::Timestamp) // fixed width: positions compare as text
+        record::appendJsonString(out, common::formatIsoTimestampMicros(v.asTimestampMicros()));
     else
         record::appendJsonString(out, v.toText());
 }
@@ -125,7 +127,11 @@ std::partial_ordering IncrementalCursor::compare(const record::SourcePosition &a
 
 bool LookbackMemory::remember(const record::Value &watermark, const record::Value &key)
 {
-    return m_sent.emplace(watermark.toText(), key.toText()).second;
+    // Fixed-width timestamps, so the set's text order is time order (forgetBefore relies on it).
+    const std::string when = watermark.kind() == record::ValueKind::Timestamp
+                                 ? common::formatIsoTimestampMicros(watermark.asTimestampMicros())
+                                 : watermark.toText();
+    return m_sent.emplace(when, key.toText()).second;
 }
 
 void LookbackMemory::forgetBefore(std::int64_t newestMicros)

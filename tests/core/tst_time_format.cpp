@@ -24,6 +24,8 @@ private slots:
         QTest::newRow("offset") << "2024-01-01T02:00:00+02:00" << qint64(1704067200) * 1000000;
         QTest::newRow("negative offset")
             << "2023-12-31T19:00:00-0500" << qint64(1704067200) * 1000000;
+        QTest::newRow("hours-only offset (PostgreSQL)")
+            << "2024-01-01 03:00:00.25+03" << qint64(1704067200) * 1000000 + 250000;
         QTest::newRow("leap day") << "2024-02-29T00:00:00Z" << qint64(1709164800) * 1000000;
         QTest::newRow("before epoch") << "1969-12-31T23:59:59.5Z" << qint64(-500000);
     }
@@ -49,6 +51,8 @@ private slots:
         QTest::newRow("trailing") << "2024-01-01T00:00:00Zx";
         QTest::newRow("empty fraction") << "2024-01-01T00:00:00.Z";
         QTest::newRow("short year") << "24-01-01";
+        QTest::newRow("offset cut short") << "2024-01-01T00:00:00+02:";
+        QTest::newRow("offset minutes cut") << "2024-01-01T00:00:00+020";
     }
 
     void rejectsInvalid()

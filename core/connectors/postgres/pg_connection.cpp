@@ -42,6 +42,27 @@ int PgResult::rows() const
     return m_result ? PQntuples(m_result) : 0;
 }
 
+int PgResult::columns() const
+{
+    return m_result ? PQnfields(m_result) : 0;
+}
+
+std::string PgResult::columnName(int column) const
+{
+    return PQfname(m_result, column);
+}
+
+unsigned PgResult::columnType(int column) const
+{
+    return PQftype(m_result, column);
+}
+
+std::string_view PgResult::view(int row, int column) const
+{
+    return {PQgetvalue(m_result, row, column),
+            static_cast<std::size_t>(PQgetlength(m_result, row, column))};
+}
+
 bool PgResult::isNull(int row, int column) const
 {
     return PQgetisnull(m_result, row, column) != 0;
@@ -71,9 +92,10 @@ Result<PgConnection> PgConnection::connect(const std::string &conninfo)
 {
     PgConnection c;
     // A server that does not answer fails the attempt after 10 s (libpq waits forever by
-    // default); a connect_timeout in the connection string comes later and wins.
-    const char *keywords[] = {"connect_timeout", "dbname", nullptr};
-    const char *values[] = {"10", conninfo.c_str(), nullptr};
+    // default), and the server lists the session as Weir's; settings in the connection
+    // string come later and win.
+    const char *keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char *values[] = {"10", "weir", conninfo.c_str(), nullptr};
     c.m_conn = PQconnectdbParams(keywords, values, 1);
     // Notices ("relation … already exists, skipping") are chatter, not news for the user.
     PQsetNoticeProcessor(
@@ -152,6 +174,11 @@ Status PgConnection::copyIn(const std::string &copySql, std::string_view data)
         PQclear(result);
     }
     return status;
+}
+
+bool PgConnection::isUsable() const
+{
+    return m_conn && PQstatus(m_conn) == CONNECTION_OK;
 }
 
 std::string PgConnection::serverVersion() const

@@ -29,8 +29,12 @@ public:
     ~PgResult();
 
     int rows() const;
+    int columns() const;
+    std::string columnName(int column) const;
+    unsigned columnType(int column) const; // the type's object id
     bool isNull(int row, int column) const;
     std::string text(int row, int column) const;
+    std::string_view view(int row, int column) const; // valid while the result lives
 
 private:
     pg_result *m_result;
@@ -56,6 +60,8 @@ public:
     Status copyIn(const std::string &copySql, std::string_view data);
 
     bool isOpen() const { return m_conn != nullptr; }
+    // Connected and not broken (a lost connection stays lost: connect again).
+    bool isUsable() const;
     // The server's version as text, e.g. "15.8".
     std::string serverVersion() const;
 

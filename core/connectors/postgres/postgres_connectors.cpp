@@ -1,6 +1,8 @@
 #include "connectors/postgres/postgres_connectors.h"
 
+#include "connectors/incremental_fields.h"
 #include "connectors/postgres/postgres_sink.h"
+#include "connectors/postgres/postgres_source.h"
 #include "model/node_type_registry.h"
 
 #include <QJsonArray>
@@ -22,13 +24,28 @@ bool hasClearPassword(const QString &connection)
     return keyValue.match(connection).hasMatch() || uri.match(connection).hasMatch();
 }
 
-std::vector<model::FieldProblem> checkSinkConfig(const QJsonObject &config)
+void checkConnection(const QJsonObject &config, std::vector<model::FieldProblem> &problems)
 {
-    std::vector<model::FieldProblem> problems;
     if (hasClearPassword(config.value(QStringLiteral("connection")).toString()))
         problems.push_back(
             {QStringLiteral("connection"), QStringLiteral("a password in clear: use ${env:NAME} or "
                                                           "${keychain:NAME}")});
+}
+
+ConfigField connectionField()
+{
+    return ConfigField::of(QStringLiteral("connection"), FieldKind::String,
+                           QStringLiteral("Connection"),
+                           QStringLiteral("libpq URI (postgresql://user@host/database) or "
+                                          "key=value string. A password only as ${env:NAME} or "
+                                          "${keychain:NAME}."))
+        .asRequired();
+}
+
+std::vector<model::FieldProblem> checkSinkConfig(const QJsonObject &config)
+{
+    std::vector<model::FieldProblem> problems;
+    checkConnection(config, problems);
     const bool upsert = config.value(QStringLiteral("mode")).toString() != QLatin1String("append");
     if (upsert && config.value(QStringLiteral("key")).toArray().isEmpty())
         problems.push_back({QStringLiteral("key"),
@@ -50,12 +67,7 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
         "neither loses nor repeats anything.");
     sink.inputs = model::recordsIn();
     sink.schema = {
-        ConfigField::of(QStringLiteral("connection"), FieldKind::String,
-                        QStringLiteral("Connection"),
-                        QStringLiteral("libpq URI (postgresql://user@host/database) or "
-                                       "key=value string. A password only as ${env:NAME} or "
-                                       "${keychain:NAME}."))
-            .asRequired(),
+        connectionField(),
         ConfigField::of(
             QStringLiteral("table"), FieldKind::String, QStringLiteral("Table"),
             QStringLiteral("Target table (in the connection's schema); created from the first "
@@ -101,6 +113,30 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
         return std::make_unique<PostgresSink>(PostgresSinkOptions::fromConfig(config));
     };
     registry.registerType(std::move(sink));
+
+    model::NodeType source;
+    source.id = QStringLiteral("postgres.source");
+    source.displayName = QStringLiteral("PostgreSQL table (incremental)");
+    source.category = model::NodeCategory::Source;
+    source.description = QStringLiteral(
+        "Reads new rows of a PostgreSQL table or query incrementally by a (watermark, key) "
+        "cursor, in keyed chunks: rows sharing a watermark are never "
+        "skipped and none is read twice; a first load resumes mid-table after a crash. An "
+        "optional lookback window catches rows committed late.");
+    source.outputs = model::recordsOut();
+    source.schema = incrementalSourceSchema(connectionField());
+    source.checkConfig = [](const QJsonObject &config) {
+        std::vector<model::FieldProblem> problems = checkTableOrQuery(config);
+        checkConnection(config, problems);
+        return problems;
+    };
+    source.testConnection = [](const model::NodeConfig &config) {
+        return testPostgresSourceConnection(PostgresSourceOptions::fromConfig(config));
+    };
+    source.makeSource = [](const model::NodeConfig &config) {
+        return std::make_unique<PostgresSource>(PostgresSourceOptions::fromConfig(config));
+    };
+    registry.registerType(std::move(source));
 }
 
 } // namespace weir::connectors::postgres

@@ -3,6 +3,9 @@
 // bigger ones), then run it to the end. Each target then holds what the file says exactly once:
 // every valid row in the append table with no (order_id, updated_at) twice; one row per order
 // with the final amounts in the upsert table; every bad row once in the dead-letter queue.
+// And reading from PostgreSQL: kill -9 a postgres.source -> sqlite.sink append load several
+// times, four rows to each watermark so batches and commits split ties, then run it to the end:
+// every source row lands once.
 
 #include "support/orders_generator.h"
 #include "support/postgres_server.h"
@@ -10,6 +13,7 @@
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,6 +22,30 @@ using namespace weir::test;
 class TestCrashPostgres : public QObject
 {
     Q_OBJECT
+
+    // source `read` -> sink `write`
+    static QByteArray twoNodePipeline(const QString &name, const QString &sourceType,
+                                      const QJsonObject &sourceConfig, const QString &sinkType,
+                                      const QJsonObject &sinkConfig)
+    {
+        auto node = [](const char *id, const QString &type, int x, const QJsonObject &config) {
+            return QJsonObject{{QStringLiteral("id"), QLatin1String(id)},
+                               {QStringLiteral("type"), type},
+                               {QStringLiteral("position"), QJsonArray{x, 0}},
+                               {QStringLiteral("config"), config}};
+        };
+        return QJsonDocument(
+                   QJsonObject{{QStringLiteral("format"), 1},
+                               {QStringLiteral("name"), name},
+                               {QStringLiteral("nodes"),
+                                QJsonArray{node("read", sourceType, 0, sourceConfig),
+                                           node("write", sinkType, 200, sinkConfig)}},
+                               {QStringLiteral("edges"),
+                                QJsonArray{QJsonObject{{QStringLiteral("from"), "read.out"},
+                                                       {QStringLiteral("to"), "write.in"}}}},
+                               {QStringLiteral("settings"), QJsonObject{}}})
+            .toJson();
+    }
 
 private slots:
     void killNineMidLoadAndRerun()
@@ -81,6 +109,59 @@ private slots:
                  set.bad.finalAmountSum);
         QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")),
                  set.bad.badRows);
+    }
+
+    void killNineWhileReadingPostgres()
+    {
+        PostgresServer server;
+        QVERIFY2(server.start(), qPrintable(server.error()));
+        const qint64 rows = 200000;
+        const QString created = server.scalar(
+            QStringLiteral("CREATE TABLE events (id bigint PRIMARY KEY, seq bigint NOT NULL, "
+                           "amount bigint, note text); INSERT INTO events SELECT i, i / 4, (i * "
+                           "7919) % 100003, 'event ' || i FROM generate_series(1, %1) i; "
+                           "CREATE INDEX ON events (seq, id); SELECT max(seq) FROM events")
+                .arg(rows));
+        QVERIFY2(!created.startsWith(QLatin1String("error")), qPrintable(created));
+        const qint64 lastSeq = created.toLongLong();
+        QTemporaryDir dir;
+        const QString target = dir.filePath(QStringLiteral("copy.db"));
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const QString pipeline = dir.filePath(QStringLiteral("pg_read.weir.json"));
+        qputenv("WEIR_TEST_PG", server.uri().toUtf8());
+        const QJsonObject source{
+            {QStringLiteral("connection"), QStringLiteral("${env:WEIR_TEST_PG}")},
+            {QStringLiteral("table"), QStringLiteral("events")},
+            {QStringLiteral("watermark_column"), QStringLiteral("seq")},
+            {QStringLiteral("key_column"), QStringLiteral("id")},
+            {QStringLiteral("batch_size"), 1999}};
+        const QJsonObject sink{{QStringLiteral("path"), target},
+                               {QStringLiteral("table"), QStringLiteral("events")},
+                               {QStringLiteral("mode"), QStringLiteral("append")},
+                               {QStringLiteral("commit_rows"), 3000}};
+        writeFile(pipeline, twoNodePipeline(QStringLiteral("crash_postgres_source"),
+                                            QStringLiteral("postgres.source"), source,
+                                            QStringLiteral("sqlite.sink"), sink));
+        const QStringList args{QStringLiteral("run"), pipeline, QStringLiteral("--once"),
+                               QStringLiteral("--state"), state};
+
+        const int rounds = 4;
+        const QList<qint64> reached = killRepeatedly(
+            args, [&] { return committedOffset(target); }, lastSeq, rounds);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(reached.size(), rounds);
+
+        const ProcessResult rest = runWeir(args);
+        QVERIFY2(rest.exitCode == 0, rest.err.constData());
+        QCOMPARE(committedOffset(target), lastSeq);
+        QCOMPARE(queryInt(target, QStringLiteral("SELECT count(*) FROM events")), rows);
+        QCOMPARE(queryInt(target, QStringLiteral("SELECT count(DISTINCT id) FROM events")), rows);
+        QCOMPARE(queryInt(target, QStringLiteral("SELECT sum(amount) FROM events")),
+                 server.scalar(QStringLiteral("SELECT sum(amount) FROM events")).toLongLong());
+        QCOMPARE(queryInt(target, QStringLiteral("SELECT count(*) FROM events WHERE note <> "
+                                                 "'event ' || id")),
+                 qint64(0));
     }
 };
 

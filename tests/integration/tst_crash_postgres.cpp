@@ -13,7 +13,6 @@
 
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,30 +21,6 @@ using namespace weir::test;
 class TestCrashPostgres : public QObject
 {
     Q_OBJECT
-
-    // source `read` -> sink `write`
-    static QByteArray twoNodePipeline(const QString &name, const QString &sourceType,
-                                      const QJsonObject &sourceConfig, const QString &sinkType,
-                                      const QJsonObject &sinkConfig)
-    {
-        auto node = [](const char *id, const QString &type, int x, const QJsonObject &config) {
-            return QJsonObject{{QStringLiteral("id"), QLatin1String(id)},
-                               {QStringLiteral("type"), type},
-                               {QStringLiteral("position"), QJsonArray{x, 0}},
-                               {QStringLiteral("config"), config}};
-        };
-        return QJsonDocument(
-                   QJsonObject{{QStringLiteral("format"), 1},
-                               {QStringLiteral("name"), name},
-                               {QStringLiteral("nodes"),
-                                QJsonArray{node("read", sourceType, 0, sourceConfig),
-                                           node("write", sinkType, 200, sinkConfig)}},
-                               {QStringLiteral("edges"),
-                                QJsonArray{QJsonObject{{QStringLiteral("from"), "read.out"},
-                                                       {QStringLiteral("to"), "write.in"}}}},
-                               {QStringLiteral("settings"), QJsonObject{}}})
-            .toJson();
-    }
 
 private slots:
     void killNineMidLoadAndRerun()
@@ -139,9 +114,9 @@ private slots:
                                {QStringLiteral("table"), QStringLiteral("events")},
                                {QStringLiteral("mode"), QStringLiteral("append")},
                                {QStringLiteral("commit_rows"), 3000}};
-        writeFile(pipeline, twoNodePipeline(QStringLiteral("crash_postgres_source"),
-                                            QStringLiteral("postgres.source"), source,
-                                            QStringLiteral("sqlite.sink"), sink));
+        writeFile(pipeline, sourceToSinkPipeline(QStringLiteral("crash_postgres_source"),
+                                                 QStringLiteral("postgres.source"), source,
+                                                 QStringLiteral("sqlite.sink"), sink));
         const QStringList args{QStringLiteral("run"), pipeline, QStringLiteral("--once"),
                                QStringLiteral("--state"), state};
 

@@ -318,4 +318,26 @@ QByteArray loadPipeline(const QString &name, const QString &input,
         .toJson();
 }
 
+QByteArray sourceToSinkPipeline(const QString &name, const QString &sourceType,
+                                const QJsonObject &sourceConfig, const QString &sinkType,
+                                const QJsonObject &sinkConfig)
+{
+    auto node = [](const char *id, const QString &type, int x, const QJsonObject &config) {
+        return QJsonObject{{QStringLiteral("id"), QLatin1String(id)},
+                           {QStringLiteral("type"), type},
+                           {QStringLiteral("position"), QJsonArray{x, 0}},
+                           {QStringLiteral("config"), config}};
+    };
+    const QJsonObject edge{{QStringLiteral("from"), QStringLiteral("read.out")},
+                           {QStringLiteral("to"), QStringLiteral("write.in")}};
+    return QJsonDocument(QJsonObject{{QStringLiteral("format"), 1},
+                                     {QStringLiteral("name"), name},
+                                     {QStringLiteral("nodes"),
+                                      QJsonArray{node("read", sourceType, 0, sourceConfig),
+                                                 node("write", sinkType, 200, sinkConfig)}},
+                                     {QStringLiteral("edges"), QJsonArray{edge}},
+                                     {QStringLiteral("settings"), QJsonObject{}}})
+        .toJson();
+}
+
 } // namespace weir::test

@@ -69,4 +69,9 @@ QByteArray loadPipeline(const QString &name, const QString &input,
                         const QList<std::pair<QString, QJsonObject>> &sinks,
                         const QString &sinkType = QStringLiteral("sqlite.sink"));
 
+// A pipeline file of two nodes: a source `read` of `sourceType` -> a sink `write` of `sinkType`.
+QByteArray sourceToSinkPipeline(const QString &name, const QString &sourceType,
+                                const QJsonObject &sourceConfig, const QString &sinkType,
+                                const QJsonObject &sinkConfig);
+
 } // namespace weir::test

@@ -203,7 +203,7 @@ void TestPalette::groupsMatchTheRegistry()
         total += static_cast<int>(ids.size());
     }
     QCOMPARE(total, static_cast<int>(model::NodeTypeRegistry::builtin().types().size()));
-    QCOMPARE(groups[0].typeIds.size(), 5);
+    QCOMPARE(groups[0].typeIds.size(), 6);
     QCOMPARE(groups[1].typeIds.size(), 6);
     QCOMPARE(groups[2].typeIds.size(), 3);
 

@@ -1,7 +1,10 @@
 #include "connectors/postgres/pg_connection.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <libpq-fe.h>
+#include <poll.h>
 
 namespace weir::connectors::postgres {
 namespace {
@@ -12,7 +15,8 @@ bool isTransientState(std::string_view state)
     return state.substr(0, 2) == "08"                                  // connection exception
            || state == "57P01" || state == "57P02" || state == "57P03" // shutdown, starting
            || state == "40001" || state == "40P01" // serialization failure, deadlock
-           || state == "53300";                    // too many connections
+           || state == "53300"                     // too many connections
+           || state == "55006"; // object in use: a slot still held by a client just gone
 }
 
 // libpq's messages span lines with tab-indented hints: one line reads better everywhere.
@@ -88,14 +92,9 @@ PgConnection::~PgConnection()
     PQfinish(m_conn);
 }
 
-Result<PgConnection> PgConnection::connect(const std::string &conninfo)
+Result<PgConnection> PgConnection::open(const char *const *keywords, const char *const *values)
 {
     PgConnection c;
-    // A server that does not answer fails the attempt after 10 s (libpq waits forever by
-    // default), and the server lists the session as Weir's; settings in the connection
-    // string come later and win.
-    const char *keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-    const char *values[] = {"10", "weir", conninfo.c_str(), nullptr};
     c.m_conn = PQconnectdbParams(keywords, values, 1);
     // Notices ("relation … already exists, skipping") are chatter, not news for the user.
     PQsetNoticeProcessor(
@@ -106,6 +105,31 @@ Result<PgConnection> PgConnection::connect(const std::string &conninfo)
                                                    .arg(oneLine(PQerrorMessage(c.m_conn))));
     }
     return c;
+}
+
+Result<PgConnection> PgConnection::connect(const std::string &conninfo)
+{
+    // A server that does not answer fails the attempt after 10 s (libpq waits forever by
+    // default), and the server lists the session as Weir's; settings in the connection
+    // string come later and win.
+    const char *keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char *values[] = {"10", "weir", conninfo.c_str(), nullptr};
+    return open(keywords, values);
+}
+
+// kReadSessionSettings as server options, for a session where SET is not available.
+constexpr const char *kSessionOptions = "-c DateStyle=ISO -c TimeZone=UTC -c "
+                                        "IntervalStyle=iso_8601 -c extra_float_digits=1 -c "
+                                        "bytea_output=hex";
+
+Result<PgConnection> PgConnection::connectForReplication(const std::string &conninfo)
+{
+    // The walsender formats values with its own session settings: set them at startup, as
+    // SET is not available on a replication connection once it streams.
+    const char *keywords[] = {"connect_timeout", "application_name", "options",
+                              "dbname",          "replication",      nullptr};
+    const char *values[] = {"10", "weir", kSessionOptions, conninfo.c_str(), "database", nullptr};
+    return open(keywords, values);
 }
 
 Error PgConnection::lastError(pg_result *result, const QString &what) const
@@ -149,6 +173,17 @@ Result<PgResult> PgConnection::query(const std::string &sql, const std::vector<s
     return error;
 }
 
+Result<PgResult> PgConnection::simpleQuery(const std::string &sql)
+{
+    pg_result *result = PQexec(m_conn, sql.c_str());
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        return PgResult(result);
+    Error error = lastError(result, QStringLiteral("PostgreSQL refused the statement"));
+    PQclear(result);
+    return error;
+}
+
 Status PgConnection::copyIn(const std::string &copySql, std::string_view data)
 {
     pg_result *start = PQexec(m_conn, copySql.c_str());
@@ -174,6 +209,58 @@ Status PgConnection::copyIn(const std::string &copySql, std::string_view data)
         PQclear(result);
     }
     return status;
+}
+
+Status PgConnection::startCopyBoth(const std::string &sql)
+{
+    pg_result *result = PQexec(m_conn, sql.c_str());
+    if (PQresultStatus(result) != PGRES_COPY_BOTH) {
+        Error error = lastError(result, QStringLiteral("the replication stream did not start"));
+        PQclear(result);
+        return error;
+    }
+    PQclear(result);
+    return {};
+}
+
+Result<std::optional<std::string>> PgConnection::readCopyData(int timeoutMs)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    for (;;) {
+        char *buffer = nullptr;
+        const int n = PQgetCopyData(m_conn, &buffer, 1);
+        if (n > 0) {
+            std::string message(buffer, static_cast<std::size_t>(n));
+            PQfreemem(buffer);
+            return std::optional<std::string>(std::move(message));
+        }
+        if (n == -1) { // the server ended the stream: its result says why
+            pg_result *result = PQgetResult(m_conn);
+            Error error = lastError(result, QStringLiteral("the replication stream ended"));
+            PQclear(result);
+            return error;
+        }
+        if (n == -2)
+            return lastError(nullptr, QStringLiteral("the replication stream failed"));
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            return std::optional<std::string>();
+        pollfd socket{PQsocket(m_conn), POLLIN, 0};
+        if (::poll(&socket, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
+            return makeError(ErrorCode::Transient,
+                             QStringLiteral("waiting for the replication stream failed"));
+        if (PQconsumeInput(m_conn) == 0)
+            return lastError(nullptr, QStringLiteral("the replication stream failed"));
+    }
+}
+
+Status PgConnection::putCopyData(std::string_view data)
+{
+    if (PQputCopyData(m_conn, data.data(), static_cast<int>(data.size())) != 1 ||
+        PQflush(m_conn) != 0)
+        return lastError(nullptr, QStringLiteral("cannot send to the replication stream"));
+    return {};
 }
 
 bool PgConnection::isUsable() const

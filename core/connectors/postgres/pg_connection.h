@@ -8,6 +8,7 @@
 #include "common/result.h"
 
 #include <QString>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,12 +53,24 @@ public:
 
     // `conninfo`: a libpq URI or key=value string (secrets already resolved).
     static Result<PgConnection> connect(const std::string &conninfo);
+    // A logical replication connection (replication=database) to the same database, with the
+    // session settings of kReadSessionSettings, so the change stream's values read back
+    // exactly as the reading connections' do.
+    static Result<PgConnection> connectForReplication(const std::string &conninfo);
 
     Status exec(const std::string &sql);
     // Positional parameters $1…$n, as text.
     Result<PgResult> query(const std::string &sql, const std::vector<std::string> &params = {});
+    // One statement by the simple query protocol, the only one a replication connection has.
+    Result<PgResult> simpleQuery(const std::string &sql);
     // COPY … FROM STDIN with `data` in text format (one line per row).
     Status copyIn(const std::string &copySql, std::string_view data);
+
+    // The COPY BOTH stream of a replication connection (START_REPLICATION): start it, take the
+    // next message (nothing when none arrives within `timeoutMs`), send one.
+    Status startCopyBoth(const std::string &sql);
+    Result<std::optional<std::string>> readCopyData(int timeoutMs);
+    Status putCopyData(std::string_view data);
 
     bool isOpen() const { return m_conn != nullptr; }
     // Connected and not broken (a lost connection stays lost: connect again).
@@ -66,6 +79,7 @@ public:
     std::string serverVersion() const;
 
 private:
+    static Result<PgConnection> open(const char *const *keywords, const char *const *values);
     Error lastError(pg_result *result, const QString &what) const;
 
     pg_conn *m_conn = nullptr;

@@ -1,6 +1,7 @@
 #include "connectors/postgres/postgres_connectors.h"
 
 #include "connectors/incremental_fields.h"
+#include "connectors/postgres/postgres_cdc.h"
 #include "connectors/postgres/postgres_sink.h"
 #include "connectors/postgres/postgres_source.h"
 #include "model/node_type_registry.h"
@@ -137,6 +138,57 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
         return std::make_unique<PostgresSource>(PostgresSourceOptions::fromConfig(config));
     };
     registry.registerType(std::move(source));
+
+    model::NodeType cdc;
+    cdc.id = QStringLiteral("postgres.cdc");
+    cdc.displayName = QStringLiteral("PostgreSQL changes (CDC)");
+    cdc.category = model::NodeCategory::Source;
+    cdc.description = QStringLiteral(
+        "Captures inserts, updates and deletes from PostgreSQL tables by logical replication "
+        "(pgoutput): the rows that exist first, from a snapshot consistent with the replication "
+        "slot, then every change as it commits. The slot moves on only once the target has "
+        "committed the changes, so a crash loses and repeats nothing. Needs wal_level = logical "
+        "and a user with the REPLICATION attribute.");
+    cdc.outputs = model::recordsOut();
+    cdc.schema = {
+        connectionField(),
+        ConfigField::of(QStringLiteral("tables"), FieldKind::Columns, QStringLiteral("Tables"),
+                        QStringLiteral("Tables to capture, schema-qualified, e.g. "
+                                       "[\"public.orders\"]."))
+            .asRequired(),
+        ConfigField::of(QStringLiteral("slot"), FieldKind::String, QStringLiteral("Slot"),
+                        QStringLiteral("Replication slot name. Empty: weir_<pipeline>_<node>.")),
+        ConfigField::of(QStringLiteral("publication"), FieldKind::String,
+                        QStringLiteral("Publication"),
+                        QStringLiteral("Publication to stream. Created for the tables when it "
+                                       "does not exist; empty: the slot's name.")),
+        ConfigField::of(QStringLiteral("snapshot"), FieldKind::Enum, QStringLiteral("Snapshot"),
+                        QStringLiteral("initial: read the rows that exist first, then the "
+                                       "changes; never: only changes from now on."))
+            .withDefault(QStringLiteral("initial"))
+            .withOptions({QStringLiteral("initial"), QStringLiteral("never")}),
+        ConfigField::of(QStringLiteral("heartbeat_seconds"), FieldKind::Int,
+                        QStringLiteral("Heartbeat (s)"),
+                        QStringLiteral("How often to write a heartbeat to the WAL so the slot "
+                                       "moves on while the tables are quiet (0: never)."))
+            .withDefault(10)
+            .withRange(0, 3600),
+    };
+    cdc.checkConfig = [](const QJsonObject &config) {
+        std::vector<model::FieldProblem> problems;
+        checkConnection(config, problems);
+        if (config.value(QStringLiteral("tables")).toArray().isEmpty())
+            problems.push_back({QStringLiteral("tables"), QStringLiteral("name at least one "
+                                                                         "table")});
+        return problems;
+    };
+    cdc.testConnection = [](const model::NodeConfig &config) {
+        return testPostgresCdcConnection(PostgresCdcOptions::fromConfig(config));
+    };
+    cdc.makeSource = [](const model::NodeConfig &config) {
+        return std::make_unique<PostgresCdcSource>(PostgresCdcOptions::fromConfig(config));
+    };
+    registry.registerType(std::move(cdc));
 }
 
 } // namespace weir::connectors::postgres

@@ -1,0 +1,60 @@
+#include "connectors/postgres/cdc_position.h"
+
+#include "connectors/file/json_line_parser.h"
+#include "connectors/postgres/pgoutput.h"
+
+namespace weir::connectors::postgres {
+
+record::SourcePosition CdcPosition::toSource(const std::string &node,
+                                             const std::string &stream) const
+{
+    std::string cursor = snapshot ? "{\"snapshot\":" : "{\"i\":";
+    cursor += std::to_string(index);
+    if (complete())
+        cursor += ",\"end\":\"" + pgoutput::formatLsn(endLsn) + "\"";
+    cursor += "}";
+    return {node, stream, static_cast<std::int64_t>(lsn), std::move(cursor)};
+}
+
+std::optional<CdcPosition> CdcPosition::fromSource(const record::SourcePosition &position)
+{
+    std::vector<std::pair<std::string, record::Value>> fields;
+    file::JsonLineError error;
+    if (!file::parseJsonObjectLine(position.cursor, fields, error) || fields.empty() ||
+        fields.size() > 2 || fields[0].second.kind() != record::ValueKind::Int)
+        return std::nullopt;
+    CdcPosition p;
+    p.lsn = static_cast<std::uint64_t>(position.offset);
+    p.snapshot = fields[0].first == "snapshot";
+    if (!p.snapshot && fields[0].first != "i")
+        return std::nullopt;
+    p.index = fields[0].second.asInt();
+    if (fields.size() == 2) {
+        const auto end =
+            fields[1].first == "end" ? pgoutput::parseLsn(fields[1].second.text()) : std::nullopt;
+        if (!end || *end == 0)
+            return std::nullopt;
+        p.endLsn = *end;
+    }
+    return p;
+}
+
+std::strong_ordering operator<=>(const CdcPosition &a, const CdcPosition &b)
+{
+    if (auto c = a.lsn <=> b.lsn; std::is_neq(c))
+        return c;
+    if (auto c = b.snapshot <=> a.snapshot; std::is_neq(c))
+        return c;
+    if (auto c = a.index <=> b.index; std::is_neq(c))
+        return c;
+    return a.complete() <=> b.complete();
+}
+
+bool CdcPosition::covers(std::uint64_t commitLsn, std::int64_t changeIndex) const
+{
+    if (commitLsn != lsn)
+        return commitLsn < lsn;
+    return snapshot ? false : complete() || changeIndex < index;
+}
+
+} // namespace weir::connectors::postgres

@@ -1,0 +1,58 @@
+#pragma once
+
+// The server side of postgres.cdc: the checks before streaming (wal_level, the tables), the
+// publication that says which tables are sent, and the replication slot that keeps the changes
+// until Weir confirms them. Each takes the connection to use; none keeps state.
+
+#include "connectors/postgres/pg_connection.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace weir::connectors::postgres {
+
+// "schema.table" (or "table", in public) as a quoted SQL name, and its two parts.
+struct TableName
+{
+    std::string schema;
+    std::string table;
+
+    static TableName parse(const std::string &qualified);
+    std::string quoted() const;
+    std::string text() const { return schema + "." + table; }
+};
+
+// An Invalid error saying how to fix a server whose wal_level is not logical.
+Status checkWalLevel(PgConnection &db);
+
+// Creates the publication for `tables` when it does not exist; an existing one must publish
+// them all (Weir never changes a publication it did not create).
+Status ensurePublication(PgConnection &db, const std::string &publication,
+                         const std::vector<TableName> &tables);
+
+struct SlotState
+{
+    bool exists = false;
+    std::string plugin;
+    std::string walStatus; // reserved, extended, unreserved, lost
+    std::uint64_t confirmedFlushLsn = 0;
+    std::int64_t retainedBytes = 0; // WAL the slot keeps on the server
+    bool active = false;
+};
+
+Result<SlotState> inspectSlot(PgConnection &db, const std::string &slot);
+Status dropSlot(PgConnection &db, const std::string &slot);
+
+struct CreatedSlot
+{
+    std::uint64_t consistentLsn = 0;
+    std::string snapshotName; // empty unless exported
+};
+
+// On a replication connection. With `exportSnapshot`, the snapshot stays importable (SET
+// TRANSACTION SNAPSHOT) until this connection runs its next command.
+Result<CreatedSlot> createSlot(PgConnection &replication, const std::string &slot,
+                               bool exportSnapshot);
+
+} // namespace weir::connectors::postgres

@@ -1,0 +1,240 @@
+// postgres.cdc end to end: weir-run streams a real PostgreSQL server's changes (logical
+// replication, pgoutput) into a SQLite upsert target. The rows that exist are read from the
+// slot's snapshot, then inserts, updates (a key changed too), deletes and a transaction rolled
+// back; the target equals the source after each run, and the slot's confirmed position has
+// moved past what the target committed. kill -9 during the snapshot and several times while
+// streaming: the target still equals the source. Unchanged TOASTed values are kept with
+// REPLICA IDENTITY FULL and dead-lettered (never made NULL) without it. A dropped slot stops
+// the run with an error that says so.
+
+#include "support/postgres_server.h"
+#include "support/test_support.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace weir::test;
+
+class TestPostgresCdc : public QObject
+{
+    Q_OBJECT
+
+private:
+    PostgresServer m_server;
+    QTemporaryDir m_dir;
+
+    void exec(const QString &sql)
+    {
+        const QString out = m_server.scalar(sql);
+        QVERIFY2(!out.startsWith(QLatin1String("error")), qPrintable(sql + ": " + out));
+    }
+
+    // A pipeline capturing `tables` into target.db by upsert on `key`; returns its run args.
+    QStringList pipeline(const QString &name, const QStringList &tables, const QString &key,
+                         int commitRows = 0)
+    {
+        const QString dir = m_dir.filePath(name);
+        QDir().mkpath(dir);
+        QJsonObject sink{{QStringLiteral("path"), dir + QStringLiteral("/target.db")},
+                         {QStringLiteral("table"), QStringLiteral("target")},
+                         {QStringLiteral("key"), QJsonArray{key}}};
+        if (commitRows > 0)
+            sink.insert(QStringLiteral("commit_rows"), commitRows);
+        const QJsonObject source{
+            {QStringLiteral("connection"), QStringLiteral("${env:WEIR_TEST_PG}")},
+            {QStringLiteral("tables"), QJsonArray::fromStringList(tables)}};
+        const QString file = dir + QStringLiteral("/cdc.weir.json");
+        writeFile(file, sourceToSinkPipeline(name, QStringLiteral("postgres.cdc"), source,
+                                             QStringLiteral("sqlite.sink"), sink));
+        return {QStringLiteral("run"), file, QStringLiteral("--once"), QStringLiteral("--state"),
+                dir + QStringLiteral("/state.db")};
+    }
+
+    static QString target(const QStringList &args)
+    {
+        return QFileInfo(args[1]).dir().filePath(QStringLiteral("target.db"));
+    }
+
+    // Every row as "id|…" lines in id order, from the source table and from the target. A
+    // column may carry a PostgreSQL cast ("balance::float8") to read as SQLite stores it.
+    QString sourceRows(const QString &table, const QStringList &columns)
+    {
+        QStringList parts;
+        for (const QString &c : columns)
+            parts << QStringLiteral("coalesce((%1)::text, '-')").arg(c);
+        return m_server.scalar(QStringLiteral("SELECT coalesce(string_agg(%1, E'\\n' ORDER BY "
+                                              "id), '') FROM %2")
+                                   .arg(parts.join(QStringLiteral(" || '|' || ")), table));
+    }
+    static QString targetRows(const QStringList &args, const QStringList &columns)
+    {
+        QStringList parts;
+        for (const QString &c : columns)
+            parts << QStringLiteral("coalesce(CAST(%1 AS TEXT), '-')").arg(c.section(u':', 0, 0));
+        return queryText(target(args),
+                         QStringLiteral("SELECT coalesce(group_concat(line, char(10)), '') FROM "
+                                        "(SELECT %1 AS line FROM target ORDER BY id)")
+                             .arg(parts.join(QStringLiteral(" || '|' || "))));
+    }
+
+    void runOnce(const QStringList &args)
+    {
+        const ProcessResult r = runWeir(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+        qputenv("WEIR_TEST_PG", m_server.uri().toUtf8());
+    }
+    void cleanupTestCase() { m_server.stop(); }
+
+    void snapshotThenChanges()
+    {
+        exec(QStringLiteral(
+            "CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance numeric(12,2), "
+            "opened timestamptz, tags jsonb); INSERT INTO accounts SELECT i, 'owner ' || i, i * "
+            "1.25, timestamptz '2024-01-01' + i * interval '1 hour', jsonb_build_object('i', i) "
+            "FROM generate_series(1, 2500) i"));
+        const QStringList args = pipeline(
+            QStringLiteral("changes"), {QStringLiteral("public.accounts")}, QStringLiteral("id"));
+        const QStringList columns{QStringLiteral("id"), QStringLiteral("owner"),
+                                  QStringLiteral("balance::float8")};
+        runOnce(args);
+        QCOMPARE(queryInt(target(args), QStringLiteral("SELECT count(*) FROM target")), 2500);
+        QCOMPARE(targetRows(args, columns), sourceRows(QStringLiteral("accounts"), columns));
+
+        // Changes in several transactions, one rolled back, one moving a row to a new key.
+        exec(QStringLiteral("INSERT INTO accounts VALUES (3000, 'new', 10.50, NULL, NULL)"));
+        exec(QStringLiteral("UPDATE accounts SET balance = balance + 1, owner = NULL WHERE id % "
+                            "7 = 0"));
+        exec(QStringLiteral("DELETE FROM accounts WHERE id % 11 = 0"));
+        exec(QStringLiteral("BEGIN; DELETE FROM accounts; ROLLBACK"));
+        exec(QStringLiteral("UPDATE accounts SET id = 4000 WHERE id = 5"));
+        const QString lastChange = m_server.scalar(QStringLiteral("SELECT pg_current_wal_lsn()"));
+        runOnce(args);
+        QCOMPARE(queryInt(target(args), QStringLiteral("SELECT count(*) FROM target")),
+                 m_server.scalar(QStringLiteral("SELECT count(*) FROM accounts")).toLongLong());
+        QCOMPARE(targetRows(args, columns), sourceRows(QStringLiteral("accounts"), columns));
+        QCOMPARE(queryText(target(args),
+                           QStringLiteral("SELECT opened || ' ' || tags FROM target WHERE id = 2")),
+                 QStringLiteral("2024-01-01T02:00:00.000Z {\"i\": 2}"));
+        // The slot confirmed what the target committed: the server may discard that WAL.
+        QCOMPARE(m_server.scalar(QStringLiteral("SELECT confirmed_flush_lsn >= '%1' FROM "
+                                                "pg_replication_slots WHERE slot_name = "
+                                                "'weir_changes_read'")
+                                     .arg(lastChange)),
+                 QStringLiteral("t"));
+
+        // Nothing new: a run changes nothing.
+        const QString before = targetRows(args, columns);
+        runOnce(args);
+        QCOMPARE(targetRows(args, columns), before);
+    }
+
+    void unchangedToastValues()
+    {
+        // A value over 2 kB compressed badly is stored out of line (TOAST): an update of another
+        // column does not send it.
+        exec(QStringLiteral("CREATE TABLE docs (id int PRIMARY KEY, n int, body text); CREATE "
+                            "TABLE docs_full (id int PRIMARY KEY, n int, body text); ALTER TABLE "
+                            "docs_full REPLICA IDENTITY FULL; INSERT INTO docs SELECT i, 0, "
+                            "(SELECT string_agg(md5(i::text || j::text), '') FROM "
+                            "generate_series(1, 300) j) FROM generate_series(1, 3) i; INSERT INTO "
+                            "docs_full SELECT * FROM docs"));
+        const QStringList plain = pipeline(QStringLiteral("toast"), {QStringLiteral("public.docs")},
+                                           QStringLiteral("id"));
+        const QStringList full =
+            pipeline(QStringLiteral("toast_full"), {QStringLiteral("public.docs_full")},
+                     QStringLiteral("id"));
+        runOnce(plain);
+        runOnce(full);
+        exec(QStringLiteral("UPDATE docs SET n = 1 WHERE id = 1; UPDATE docs_full SET n = 1 WHERE "
+                            "id = 1"));
+        runOnce(plain);
+        runOnce(full);
+        const QString body = m_server.scalar(QStringLiteral("SELECT body FROM docs WHERE id = 1"));
+        QCOMPARE(body.size(), 9600);
+        QCOMPARE(queryText(target(full), QStringLiteral("SELECT n || ' ' || body FROM target WHERE "
+                                                        "id = 1")),
+                 QStringLiteral("1 ") + body);
+        // Without the old row the update cannot be applied whole: the target keeps the old row
+        // and the change waits in the dead-letter queue with the reason.
+        QCOMPARE(queryText(target(plain), QStringLiteral("SELECT n || ' ' || body FROM target "
+                                                         "WHERE id = 1")),
+                 QStringLiteral("0 ") + body);
+        const QString state = QFileInfo(plain[4]).filePath();
+        QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), 1);
+        QVERIFY(queryText(state, QStringLiteral("SELECT error FROM dead_letters"))
+                    .contains(QLatin1String("REPLICA IDENTITY FULL")));
+    }
+
+    void killNineDuringSnapshotAndStream()
+    {
+        exec(QStringLiteral("CREATE TABLE ledger (id int PRIMARY KEY, amount bigint, note text); "
+                            "INSERT INTO ledger SELECT i, i, 'row ' || i FROM generate_series(1, "
+                            "120000) i"));
+        const QStringList args =
+            pipeline(QStringLiteral("crash"), {QStringLiteral("public.ledger")},
+                     QStringLiteral("id"), 10000);
+        const QStringList columns{QStringLiteral("id"), QStringLiteral("amount"),
+                                  QStringLiteral("note")};
+        // Killed once the first snapshot batch is committed: the next run snapshots again.
+        const QList<qint64> snapshotKill = killRepeatedly(
+            args, [&] { return committedOffset(target(args)) > 0 ? qint64(2) : qint64(0); }, 3, 1);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(snapshotKill.size(), 1);
+        runOnce(args);
+        QCOMPARE(targetRows(args, columns), sourceRows(QStringLiteral("ledger"), columns));
+
+        // 150 transactions of changes, then kill -9 three times while they stream.
+        const qint64 base =
+            m_server.scalar(QStringLiteral("SELECT pg_current_wal_lsn() - '0/0'")).toLongLong();
+        for (int t = 0; t < 150; ++t)
+            exec(QStringLiteral("UPDATE ledger SET amount = amount + %1 WHERE id % 150 = %2; "
+                                "DELETE FROM ledger WHERE id = %3; INSERT INTO ledger VALUES "
+                                "(%4, %1, 'new')")
+                     .arg(t + 1)
+                     .arg(t)
+                     .arg(t * 7 + 1)
+                     .arg(200000 + t));
+        const qint64 end =
+            m_server.scalar(QStringLiteral("SELECT pg_current_wal_lsn() - '0/0'")).toLongLong();
+        const QList<qint64> reached = killRepeatedly(
+            args, [&] { return std::max<qint64>(committedOffset(target(args)) - base, 0); },
+            end - base, 3);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(reached.size(), 3);
+        runOnce(args);
+        QCOMPARE(queryInt(target(args), QStringLiteral("SELECT count(*) FROM target")),
+                 m_server.scalar(QStringLiteral("SELECT count(*) FROM ledger")).toLongLong());
+        QCOMPARE(targetRows(args, columns), sourceRows(QStringLiteral("ledger"), columns));
+    }
+
+    void droppedSlotStopsTheRun()
+    {
+        exec(QStringLiteral("CREATE TABLE gone (id int PRIMARY KEY); INSERT INTO gone VALUES (1)"));
+        const QStringList args =
+            pipeline(QStringLiteral("gone"), {QStringLiteral("public.gone")}, QStringLiteral("id"));
+        runOnce(args);
+        exec(QStringLiteral("INSERT INTO gone VALUES (2)"));
+        runOnce(args);
+        exec(QStringLiteral("SELECT pg_drop_replication_slot('weir_gone_read')"));
+        const ProcessResult r = runWeir(args);
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("replication slot weir_gone_read is gone"), r.err.constData());
+        // Weir did not quietly make a new one.
+        QCOMPARE(m_server.scalar(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
+                                                "slot_name = 'weir_gone_read'")),
+                 QStringLiteral("0"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPostgresCdc)
+#include "tst_postgres_cdc.moc"

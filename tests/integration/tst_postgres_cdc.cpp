@@ -5,12 +5,18 @@
 // moved past what the target committed. kill -9 during the snapshot and several times while
 // streaming: the target still equals the source. Unchanged TOASTed values are kept with
 // REPLICA IDENTITY FULL and dead-lettered (never made NULL) without it. A dropped slot stops
-// the run with an error that says so.
+// the run with an error that says so. A running pipeline whose replication connection is cut
+// reconnects and goes on, and a column added mid-stream reaches the target.
 
+#include "connectors/postgres/postgres_cdc.h"
 #include "support/postgres_server.h"
 #include "support/test_support.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -76,6 +82,21 @@ private:
                          QStringLiteral("SELECT coalesce(group_concat(line, char(10)), '') FROM "
                                         "(SELECT %1 AS line FROM target ORDER BY id)")
                              .arg(parts.join(QStringLiteral(" || '|' || "))));
+    }
+
+    qint64 walPosition()
+    {
+        return m_server.scalar(QStringLiteral("SELECT pg_current_wal_lsn() - '0/0'")).toLongLong();
+    }
+
+    // Runs `sql` and waits until the running pipeline `p` has committed it to the target.
+    void changeAndWait(QProcess &p, const QStringList &args, const QString &sql)
+    {
+        const qint64 before = walPosition();
+        exec(sql);
+        QVERIFY2(
+            waitWhileRunning(p, [&] { return committedOffset(target(args)) > before; }),
+            qPrintable(sql + QStringLiteral(": ") + QString::fromUtf8(p.readAllStandardError())));
     }
 
     void runOnce(const QStringList &args)
@@ -215,6 +236,126 @@ private slots:
         QCOMPARE(queryInt(target(args), QStringLiteral("SELECT count(*) FROM target")),
                  m_server.scalar(QStringLiteral("SELECT count(*) FROM ledger")).toLongLong());
         QCOMPARE(targetRows(args, columns), sourceRows(QStringLiteral("ledger"), columns));
+    }
+
+    void connectionCutAndColumnAddedWhileRunning()
+    {
+        exec(QStringLiteral("CREATE TABLE live (id int PRIMARY KEY, v int); INSERT INTO live "
+                            "SELECT i, i FROM generate_series(1, 10) i"));
+        QStringList args =
+            pipeline(QStringLiteral("live"), {QStringLiteral("public.live")}, QStringLiteral("id"));
+        args.removeAll(QStringLiteral("--once"));
+        QProcess p;
+        p.start(weirRunPath(), args);
+        QVERIFY(p.waitForStarted());
+        QVERIFY2(waitWhileRunning(p, [&] { return committedOffset(target(args)) > 0; }),
+                 p.readAllStandardError().constData());
+        changeAndWait(p, args,
+                      QStringLiteral("INSERT INTO live SELECT i, i FROM "
+                                     "generate_series(11, 110) i"));
+
+        // The server ends the stream's connection: the run reconnects and resumes.
+        QCOMPARE(m_server.scalar(QStringLiteral("SELECT pg_terminate_backend(active_pid) FROM "
+                                                "pg_replication_slots WHERE slot_name = "
+                                                "'weir_live_read'")),
+                 QStringLiteral("t"));
+        changeAndWait(p, args, QStringLiteral("UPDATE live SET v = -v WHERE id % 2 = 0"));
+        changeAndWait(p, args,
+                      QStringLiteral("ALTER TABLE live ADD COLUMN note text; INSERT "
+                                     "INTO live VALUES (500, 1, 'with a note')"));
+        p.terminate();
+        QVERIFY(p.waitForFinished(20000));
+        // The cut was retried, and said so in the run's event log.
+        QVERIFY(queryInt(args.last(),
+                         QStringLiteral("SELECT count(*) FROM events WHERE node = "
+                                        "'read' AND message LIKE '%replication stream%'")) > 0);
+        const QStringList columns{QStringLiteral("id"), QStringLiteral("v"),
+                                  QStringLiteral("note")};
+        QCOMPARE(targetRows(args, columns), sourceRows(QStringLiteral("live"), columns));
+    }
+
+    void examplePipelines()
+    {
+        // resources/examples/pg_batch.weir.json and pg_cdc.weir.json, as a user runs them.
+        exec(QStringLiteral("CREATE TABLE orders (order_id int PRIMARY KEY, customer_id int, "
+                            "amount numeric(10,2), status text, updated_at timestamptz NOT NULL); "
+                            "INSERT INTO orders SELECT i, i % 40, i * 2.5, 'paid', now() - "
+                            "interval '1 hour' FROM generate_series(1, 400) i"));
+        const QString dir = m_dir.filePath(QStringLiteral("examples"));
+        QVERIFY(QDir().mkpath(dir));
+        QStringList batch;
+        QStringList cdc;
+        for (const QString name : {QStringLiteral("pg_batch"), QStringLiteral("pg_cdc")}) {
+            const QString file = dir + u'/' + name + QStringLiteral(".weir.json");
+            QVERIFY(QFile::copy(examplePath(name + QStringLiteral(".weir.json")), file));
+            (name == QLatin1String("pg_cdc") ? cdc : batch) =
+                QStringList{QStringLiteral("run"), file, QStringLiteral("--once"),
+                            QStringLiteral("--state"), dir + QStringLiteral("/state.db")};
+        }
+        qputenv("WEIR_PG", m_server.uri().toUtf8());
+        const QString copy = dir + QStringLiteral("/orders_copy.db");
+        const QString replica = dir + QStringLiteral("/orders_replica.db");
+        runOnce(batch);
+        runOnce(cdc);
+        QCOMPARE(queryInt(copy, QStringLiteral("SELECT count(*) FROM orders")), 400);
+        QCOMPARE(queryInt(replica, QStringLiteral("SELECT count(*) FROM orders")), 400);
+
+        // Batches see the update but not the deletes; change data capture sees both.
+        exec(QStringLiteral("UPDATE orders SET status = 'refunded', updated_at = now() WHERE "
+                            "order_id <= 10; DELETE FROM orders WHERE order_id > 397"));
+        runOnce(batch);
+        runOnce(cdc);
+        QCOMPARE(queryInt(copy, QStringLiteral("SELECT count(*) FROM orders")), 400);
+        QCOMPARE(queryInt(replica, QStringLiteral("SELECT count(*) FROM orders")), 397);
+        for (const QString &db : {copy, replica})
+            QCOMPARE(queryInt(db, QStringLiteral("SELECT count(*) FROM orders WHERE status = "
+                                                 "'refunded'")),
+                     10);
+    }
+
+    void heartbeatsMoveAQuietSlot()
+    {
+        exec(
+            QStringLiteral("CREATE TABLE quiet (id int PRIMARY KEY); CREATE TABLE noisy (id int)"));
+        const QStringList args = pipeline(QStringLiteral("quiet"), {QStringLiteral("public.quiet")},
+                                          QStringLiteral("id"));
+        runOnce(args);
+        // WAL written by a table the slot does not watch: only a heartbeat lets it go.
+        exec(QStringLiteral("INSERT INTO noisy SELECT generate_series(1, 20000)"));
+        const QString written = m_server.scalar(QStringLiteral("SELECT pg_current_wal_lsn()"));
+        const QString confirmed = QStringLiteral(
+            "SELECT confirmed_flush_lsn >= '%1' FROM pg_replication_slots WHERE slot_name = "
+            "'weir_quiet_read'");
+        QCOMPARE(m_server.scalar(confirmed.arg(written)), QStringLiteral("f"));
+        runOnce(args);
+        QCOMPARE(m_server.scalar(confirmed.arg(written)), QStringLiteral("t"));
+    }
+
+    void testConnection()
+    {
+        using weir::connectors::postgres::PostgresCdcOptions;
+        using weir::connectors::postgres::testPostgresCdcConnection;
+        exec(QStringLiteral("CREATE TABLE IF NOT EXISTS probe (id int PRIMARY KEY); CREATE ROLE "
+                            "plain LOGIN"));
+        PostgresCdcOptions options;
+        options.connection = m_server.uri().toStdString();
+        options.tables = {"public.probe"};
+        const auto ok = testPostgresCdcConnection(options);
+        QVERIFY2(ok, qPrintable(ok ? QString() : ok.error().message));
+        QVERIFY2(ok->contains(QLatin1String("wal_level is logical, replication allowed")),
+                 qPrintable(ok.value()));
+        options.tables = {"public.nowhere"};
+        const auto missing = testPostgresCdcConnection(options);
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().message, QStringLiteral("table public.nowhere does not exist"));
+        options.tables = {"public.probe"};
+        options.connection = QStringLiteral("host=127.0.0.1 port=%1 dbname=postgres user=plain")
+                                 .arg(m_server.port())
+                                 .toStdString();
+        const auto refused = testPostgresCdcConnection(options);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(QLatin1String("may not use replication")),
+                 qPrintable(refused.error().message));
     }
 
     void droppedSlotStopsTheRun()

@@ -156,8 +156,8 @@ bool PostgresServer::launch()
                  QStringLiteral("-c"), QStringLiteral("port=%1").arg(m_port), QStringLiteral("-c"),
                  QStringLiteral("unix_socket_directories=") + m_dir->path(), QStringLiteral("-c"),
                  QStringLiteral("wal_level=logical"), QStringLiteral("-c"),
-                 QStringLiteral("max_replication_slots=8"), QStringLiteral("-c"),
-                 QStringLiteral("max_wal_senders=8"),
+                 QStringLiteral("max_replication_slots=20"), QStringLiteral("-c"),
+                 QStringLiteral("max_wal_senders=20"),
                  // Durable against a crash of the server or of Weir; only an OS crash could lose
                  // writes, and a test never survives one.
                  QStringLiteral("-c"), QStringLiteral("fsync=off")});

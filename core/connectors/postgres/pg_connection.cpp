@@ -234,14 +234,14 @@ Result<std::optional<std::string>> PgConnection::readCopyData(int timeoutMs)
             PQfreemem(buffer);
             return std::optional<std::string>(std::move(message));
         }
-        if (n == -1) { // the server ended the stream: its result says why
+        if (n < 0) { // the stream ended (-1) or failed (-2): the server's result says why
             pg_result *result = PQgetResult(m_conn);
-            Error error = lastError(result, QStringLiteral("the replication stream ended"));
+            Error error =
+                lastError(result, n == -1 ? QStringLiteral("the replication stream ended")
+                                          : QStringLiteral("the replication stream failed"));
             PQclear(result);
             return error;
         }
-        if (n == -2)
-            return lastError(nullptr, QStringLiteral("the replication stream failed"));
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0)

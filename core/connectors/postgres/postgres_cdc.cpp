@@ -398,8 +398,12 @@ Result<engine::StepStatus> PostgresCdcSource::readStream(record::Batch &batch,
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             auto got =
                 m_replication.readCopyData(static_cast<int>(std::max<long>(left.count(), 0)));
-            if (!got)
+            if (!got) {
+                // Whatever ended the stream, it does not go on on this connection: the next
+                // call connects again (a transient error) or the run stops.
+                m_replication = PgConnection();
                 return got.error();
+            }
             if (!got->has_value())
                 break;
             message = std::move(**got);

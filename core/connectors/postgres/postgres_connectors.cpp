@@ -153,8 +153,8 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
     cdc.schema = {
         connectionField(),
         ConfigField::of(QStringLiteral("tables"), FieldKind::Columns, QStringLiteral("Tables"),
-                        QStringLiteral("Tables to capture, schema-qualified, e.g. "
-                                       "[\"public.orders\"]."))
+                        QStringLiteral("The table to capture, schema-qualified, e.g. "
+                                       "[\"public.orders\"] (one per node for now)."))
             .asRequired(),
         ConfigField::of(QStringLiteral("slot"), FieldKind::String, QStringLiteral("Slot"),
                         QStringLiteral("Replication slot name. Empty: weir_<pipeline>_<node>.")),
@@ -177,9 +177,14 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
     cdc.checkConfig = [](const QJsonObject &config) {
         std::vector<model::FieldProblem> problems;
         checkConnection(config, problems);
-        if (config.value(QStringLiteral("tables")).toArray().isEmpty())
-            problems.push_back({QStringLiteral("tables"), QStringLiteral("name at least one "
-                                                                         "table")});
+        const qsizetype tables = config.value(QStringLiteral("tables")).toArray().size();
+        if (tables == 0)
+            problems.push_back({QStringLiteral("tables"), QStringLiteral("name the table")});
+        // A sink writes one table: several tables in one node would mix their rows.
+        if (tables > 1)
+            problems.push_back(
+                {QStringLiteral("tables"), QStringLiteral("one table per node for now: add a "
+                                                          "postgres.cdc node for each table")});
         return problems;
     };
     cdc.testConnection = [](const model::NodeConfig &config) {

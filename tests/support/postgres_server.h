@@ -2,11 +2,11 @@
 
 // PostgresServer: a real, throwaway PostgreSQL server for a test. initdb into a temporary
 // folder, a free port on 127.0.0.1 only, wal_level=logical with room for 20 replication slots
-// (CDC tests need them), trust authentication for the `postgres` role over TCP. The server refuses to run as root, so when
-// the test runs as root the folder belongs to the `postgres` account and the server runs as
-// that account (setpriv execs it, so the process id held here is the server's own).
-// stop() — and the destructor — shut down exactly the process this object started; the server
-// also gets a fast-shutdown signal if the thread that started it (the test) dies.
+// (CDC tests need them), trust authentication for the `postgres` role over TCP. The server
+// refuses to run as root, so when the test runs as root the folder belongs to the `postgres`
+// account and the server runs as that account (setpriv execs it, so the process id held here is the
+// server's own). stop() — and the destructor — shut down exactly the process this object started;
+// the server also gets a fast-shutdown signal if the thread that started it (the test) dies.
 
 #include <QProcess>
 #include <QString>

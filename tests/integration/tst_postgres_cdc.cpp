@@ -3,9 +3,10 @@
 // slot's snapshot, then inserts, updates (a key changed too), deletes and a transaction rolled
 // back; the target equals the source after each run, and the slot's confirmed position has
 // moved past what the target committed. kill -9 during the snapshot and several times while
-// streaming: the target still equals the source. Unchanged TOASTed values are kept with
-// REPLICA IDENTITY FULL and dead-lettered (never made NULL) without it. A dropped slot stops
-// the run with an error that says so. A running pipeline whose replication connection is cut
+// streaming (rows deleted and changed before the rerun too): the target still equals the
+// source. Unchanged TOASTed values are kept with REPLICA IDENTITY FULL and dead-lettered (never
+// made NULL) without it. A TRUNCATE is dead-lettered, not applied. A dropped slot stops the run
+// with an error that says so. A running pipeline whose replication connection is cut
 // reconnects and goes on, and a column added mid-stream reaches the target.
 
 #include "connectors/postgres/postgres_cdc.h"
@@ -210,6 +211,10 @@ private slots:
         if (QTest::currentTestFailed())
             return;
         QCOMPARE(snapshotKill.size(), 1);
+        // Rows deleted and changed before the rerun: the slot kept those changes.
+        exec(QStringLiteral("DELETE FROM ledger WHERE id % 1000 = 0; UPDATE ledger SET amount = "
+                            "-amount WHERE id % 777 = 0; INSERT INTO ledger VALUES (150000, 1, "
+                            "'late')"));
         runOnce(args);
         QCOMPARE(targetRows(args, columns), sourceRows(QStringLiteral("ledger"), columns));
 
@@ -285,7 +290,7 @@ private slots:
         QVERIFY(QDir().mkpath(dir));
         QStringList batch;
         QStringList cdc;
-        for (const QString name : {QStringLiteral("pg_batch"), QStringLiteral("pg_cdc")}) {
+        for (const QString &name : {QStringLiteral("pg_batch"), QStringLiteral("pg_cdc")}) {
             const QString file = dir + u'/' + name + QStringLiteral(".weir.json");
             QVERIFY(QFile::copy(examplePath(name + QStringLiteral(".weir.json")), file));
             (name == QLatin1String("pg_cdc") ? cdc : batch) =
@@ -366,6 +371,12 @@ private slots:
         runOnce(args);
         exec(QStringLiteral("INSERT INTO gone VALUES (2)"));
         runOnce(args);
+        exec(QStringLiteral("TRUNCATE gone"));
+        runOnce(args);
+        QCOMPARE(queryInt(target(args), QStringLiteral("SELECT count(*) FROM target")), 2);
+        QCOMPARE(queryText(args[4], QStringLiteral("SELECT error FROM dead_letters")),
+                 QStringLiteral("TRUNCATE of public.gone in PostgreSQL is not applied to the "
+                                "target"));
         exec(QStringLiteral("SELECT pg_drop_replication_slot('weir_gone_read')"));
         const ProcessResult r = runWeir(args);
         QVERIFY(r.exitCode != 0);

@@ -239,6 +239,9 @@ Result<std::optional<std::string>> PgConnection::readCopyData(int timeoutMs)
             Error error =
                 lastError(result, n == -1 ? QStringLiteral("the replication stream ended")
                                           : QStringLiteral("the replication stream failed"));
+            // Ended without an error of its own (a server shutting down): connect again.
+            if (!result || !PQresultErrorField(result, PG_DIAG_SQLSTATE))
+                error.code = ErrorCode::Transient;
             PQclear(result);
             return error;
         }

@@ -167,7 +167,8 @@ Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
     const QString reSnapshot =
         QStringLiteral("to start over with a new snapshot, empty the target (or its _weir_offsets "
                        "rows of this pipeline) and run again");
-    if (resume && !resume->snapshot) {
+    const bool snapshotCut = resume && resume->snapshot && !resume->complete();
+    if (resume && !snapshotCut) {
         // Changes were committed from this slot: only it has the ones since.
         if (!slot->exists)
             return makeError(ErrorCode::Permanent,
@@ -194,8 +195,21 @@ Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
         m_phase = Phase::Streaming; // a slot made by an earlier run that committed nothing
         return startStreaming();
     }
-    // Nothing streamed was ever committed from this slot (a first run, or one that stopped
-    // during its snapshot): a new slot and a new snapshot are exact.
+    if (snapshotCut && slot->exists && slot->walStatus != "lost") {
+        // A run stopped during its snapshot: the slot still holds every change since its
+        // consistent point, deletes included. Read the tables again as they are now, then
+        // stream from there: replayed changes land on newer rows, and each key ends as the
+        // source has it (a keyed target). Numbering goes on, so positions only grow.
+        if (Status s = m_sql.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !s)
+            return s;
+        m_consistentLsn = resume->lsn;
+        m_snapshotRows = resume->index;
+        m_snapshotTable = 0;
+        m_phase = Phase::Snapshot;
+        return {};
+    }
+    // Nothing was ever committed from this slot (a first run, or the slot of a stopped
+    // snapshot is gone): a new slot and a new snapshot are exact.
     if (slot->exists) {
         if (Status s = dropSlot(m_sql, m_slot); !s)
             return s;
@@ -220,7 +234,7 @@ Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
         return s;
     m_phase = Phase::Snapshot;
     m_snapshotTable = 0;
-    m_snapshotRows = 0;
+    m_snapshotRows = resume ? resume->index : 0;
     return {};
 }
 
@@ -242,25 +256,28 @@ Status PostgresCdcSource::startStreaming()
                               " LOGICAL 0/0 (proto_version '1', publication_names " +
                               literal(common::quoteIdentifier(m_publication)) +
                               ", messages 'true')";
-    if (Status s = m_replication.startCopyBoth(start); !s)
+    if (Status s = m_replication.startCopyBoth(start); !s) {
+        m_replication = PgConnection();
         return s;
+    }
+    m_streaming = true;
     m_relations.clear();
     m_inTxn = false;
     m_held.reset();
     m_lastStatus = m_lastHeartbeat = Clock::now();
-    if (m_context.once && m_onceTarget == 0) {
-        auto at = emitHeartbeat();
-        if (!at)
-            return at.error();
-        m_onceTarget = *at;
-    }
     return {};
 }
 
 Result<std::uint64_t> PostgresCdcSource::emitHeartbeat()
 {
-    auto at = m_sql.query(std::string("SELECT pg_logical_emit_message(false, '") +
-                          kHeartbeatPrefix + "', '')::text");
+    const std::string sql =
+        std::string("SELECT pg_logical_emit_message(false, '") + kHeartbeatPrefix + "', '')::text";
+    auto at = m_sql.query(sql);
+    if (!at && !m_sql.isUsable()) { // the session timed out or was ended: a new one
+        if (Status s = connectSql(); !s)
+            return s.error();
+        at = m_sql.query(sql);
+    }
     if (!at)
         return at.error();
     m_lastHeartbeat = Clock::now();
@@ -280,9 +297,9 @@ Result<engine::StepStatus> PostgresCdcSource::next(record::Batch &batch,
         step = readSnapshot(batch);
         break;
     case Phase::Streaming:
-        if (!m_replication.isUsable()) {
-            // The connection was lost (a server restart, a network cut): resume after the
-            // last change handed out, which the sinks will commit.
+        if (!m_streaming) {
+            // The stream ended (a server restart, a network cut): resume after the last
+            // change handed out, which the sinks will commit.
             m_skipUpTo = m_handedOut;
             if (Status s = startStreaming(); !s)
                 return located(s.error());
@@ -370,11 +387,13 @@ Result<engine::StepStatus> PostgresCdcSource::readSnapshot(record::Batch &batch)
     // Every table read: the snapshot is complete, a pseudo-transaction at the consistent point.
     if (Status s = m_sql.exec("COMMIT"); !s)
         return s.error();
-    handOut(batch, CdcPosition{m_consistentLsn, false, 0, m_consistentLsn});
+    // The marker is a snapshot position: a transaction that commits right at the consistent
+    // point is not in the snapshot and must not be skipped.
+    handOut(batch, CdcPosition{m_consistentLsn, true, m_snapshotRows, m_consistentLsn});
     m_skipUpTo = m_handedOut;
     m_phase = Phase::Streaming;
-    if (Status s = startStreaming(); !s)
-        return s.error();
+    // Should the stream not start now, the next call tries again: the marker is out.
+    (void)startStreaming();
     return engine::StepStatus::HaveMore;
 }
 
@@ -387,6 +406,22 @@ void PostgresCdcSource::handOut(record::Batch &batch, const CdcPosition &positio
 Result<engine::StepStatus> PostgresCdcSource::readStream(record::Batch &batch,
                                                          std::vector<engine::DeadLetter> &dead)
 {
+    // A failed stream does not go on on this connection. What the batch holds was handed out
+    // (the position moved): deliver it, and let the next call connect again or fail.
+    auto broken = [&](Error error) -> Result<engine::StepStatus> {
+        m_replication = PgConnection();
+        m_streaming = false;
+        if (!batch.events.empty() || !batch.positions.empty() || !dead.empty())
+            return engine::StepStatus::HaveMore;
+        return error;
+    };
+    if (m_context.once && m_onceTarget == 0) {
+        // Where the server is now: the run ends once the stream gets there.
+        auto at = emitHeartbeat();
+        if (!at)
+            return at.error();
+        m_onceTarget = *at;
+    }
     const auto deadline = Clock::now() + kBatchWait;
     while (batch.events.size() < kBatchRows && !m_context.stopping() && !m_caughtUp) {
         std::string message;
@@ -398,24 +433,24 @@ Result<engine::StepStatus> PostgresCdcSource::readStream(record::Batch &batch,
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             auto got =
                 m_replication.readCopyData(static_cast<int>(std::max<long>(left.count(), 0)));
-            if (!got) {
-                // Whatever ended the stream, it does not go on on this connection: the next
-                // call connects again (a transient error) or the run stops.
-                m_replication = PgConnection();
-                return got.error();
-            }
+            if (!got)
+                return broken(got.error());
             if (!got->has_value())
                 break;
             message = std::move(**got);
         }
         auto frame = pgoutput::decodeCopyMessage(message);
         if (!frame)
-            return frame.error();
+            return broken(frame.error());
         if (const auto *keepalive = std::get_if<pgoutput::Keepalive>(&frame.value())) {
             m_serverLsn = std::max(m_serverLsn, keepalive->walEnd);
+            // Everything the server sent before is in: when all of it is committed too, the
+            // slot may move to here (a server shutting down waits for that).
+            if (idle(batch))
+                m_confirmedLsn = std::max(m_confirmedLsn, keepalive->walEnd);
             if (keepalive->replyRequested) {
                 if (Status s = sendStatus(); !s)
-                    return s.error();
+                    return broken(s.error());
             }
             continue;
         }
@@ -423,17 +458,17 @@ Result<engine::StepStatus> PostgresCdcSource::readStream(record::Batch &batch,
         m_serverLsn = std::max(m_serverLsn, data.walEnd);
         auto decoded = pgoutput::decodeMessage(data.payload);
         if (!decoded)
-            return decoded.error();
+            return broken(decoded.error());
         auto applied = apply(decoded.value(), batch, dead);
         if (!applied)
-            return applied.error();
+            return broken(applied.error());
         if (!applied.value()) {
             m_held = std::move(message);
             break;
         }
     }
     if (Status s = keepAlive(); !s)
-        return s.error();
+        return broken(s.error());
     const bool done = m_caughtUp && !m_inTxn && !m_held;
     return done ? engine::StepStatus::Finished : engine::StepStatus::HaveMore;
 }
@@ -449,8 +484,10 @@ Result<bool> PostgresCdcSource::apply(const pgoutput::Message &message, record::
     if (const auto *commit = std::get_if<pgoutput::Commit>(&message)) {
         m_inTxn = false;
         m_newestCommitMicros = std::max(m_newestCommitMicros, m_txn.commitMicros);
-        if (m_txn.handedOut) // the whole transaction is in batches now
+        if (m_txn.handedOut) { // the whole transaction is in batches now
             handOut(batch, CdcPosition{m_txn.lsn, false, m_txn.changes, commit->endLsn});
+            m_commits.push_back(m_handedOut);
+        }
         return true;
     }
     if (const auto *relation = std::get_if<pgoutput::Relation>(&message)) {
@@ -464,6 +501,16 @@ Result<bool> PostgresCdcSource::apply(const pgoutput::Message &message, record::
                 table.keyColumns.push_back(i);
         }
         table.schema = record::makeSchema(columns);
+        table.watched = std::any_of(m_tables.begin(), m_tables.end(), [&](const TableName &t) {
+            return t.schema == relation->schema && t.table == relation->name;
+        });
+        if (table.watched && relation->replicaIdentity == pgoutput::ReplicaIdentity::Full) {
+            // Every column is "key" then: the primary key says whether an update moved a row.
+            auto pk = primaryKey(relation->oid, table.schema);
+            if (!pk)
+                return pk.error();
+            table.keyColumns = std::move(pk.value());
+        }
         m_relations[relation->oid] = std::move(table);
         return true;
     }
@@ -474,8 +521,7 @@ Result<bool> PostgresCdcSource::apply(const pgoutput::Message &message, record::
             m_caughtUp = true;
         // Every change before the heartbeat is committed in the target: the slot may move
         // past the changes of other tables (and past nothing at all) up to here.
-        if (!m_inTxn && batch.positions.empty() && m_acknowledged == m_handedOut &&
-            text->lsn > m_confirmedLsn) {
+        if (idle(batch) && text->lsn > m_confirmedLsn) {
             m_confirmedLsn = text->lsn;
             if (Status s = sendStatus(); !s)
                 return s.error();
@@ -489,11 +535,17 @@ Result<bool> PostgresCdcSource::applyChange(const pgoutput::Message &message, re
                                             std::vector<engine::DeadLetter> &dead)
 {
     const std::uint32_t oid = std::visit(
-        [](const auto &m) -> std::uint32_t {
+        [this](const auto &m) -> std::uint32_t {
             using T = std::decay_t<decltype(m)>;
-            if constexpr (std::is_same_v<T, pgoutput::Truncate>)
+            if constexpr (std::is_same_v<T, pgoutput::Truncate>) {
+                // The one of the truncated tables this node captures, if any.
+                for (const std::uint32_t truncated : m.relationOids) {
+                    const auto t = m_relations.find(truncated);
+                    if (t != m_relations.end() && t->second.watched)
+                        return truncated;
+                }
                 return m.relationOids.empty() ? 0 : m.relationOids.front();
-            else if constexpr (requires { m.relationOid; })
+            } else if constexpr (requires { m.relationOid; })
                 return m.relationOid;
             else
                 return 0;
@@ -508,6 +560,8 @@ Result<bool> PostgresCdcSource::applyChange(const pgoutput::Message &message, re
                                         "describing it")
                              .arg(oid));
     const Table &table = found->second;
+    if (!table.watched)
+        return true; // a publication that has more tables than this node captures
     if (!batch.events.empty() && batch.schema != table.schema)
         return false; // another table (or a new shape of this one): the next batch
     const std::int64_t index = m_txn.changes++;
@@ -625,16 +679,46 @@ Status PostgresCdcSource::sendStatus()
         std::max(m_serverLsn, m_confirmedLsn), m_confirmedLsn, m_confirmedLsn, clock));
 }
 
+bool PostgresCdcSource::idle(const record::Batch &batch) const
+{
+    return !m_inTxn && !m_held && batch.positions.empty() && m_commits.empty() &&
+           m_acknowledged == m_handedOut;
+}
+
+Result<std::vector<std::size_t>> PostgresCdcSource::primaryKey(std::uint32_t relation,
+                                                               const record::SchemaPtr &schema)
+{
+    auto key = m_sql.query("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid "
+                           "= i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = "
+                           "$1::oid AND i.indisprimary",
+                           {std::to_string(relation)});
+    if (!key)
+        return key.error();
+    std::vector<std::size_t> columns;
+    for (int r = 0; r < key->rows(); ++r) {
+        if (const int at = schema->indexOf(key->text(r, 0)); at >= 0)
+            columns.push_back(static_cast<std::size_t>(at));
+    }
+    return columns;
+}
+
 Status PostgresCdcSource::acknowledge(const record::SourcePosition &position)
 {
     const auto p = CdcPosition::fromSource(position);
     if (!p || position.stream != m_stream)
         return {};
     m_acknowledged = std::max(m_acknowledged, *p);
-    if (!p->complete() || p->endLsn <= m_confirmedLsn)
+    // The transactions completed at or before the acknowledged position are all in the
+    // target, even when the batch that carried this position went on into the next one.
+    std::uint64_t confirm = p->complete() ? p->endLsn : 0;
+    while (!m_commits.empty() && m_commits.front() <= *p) {
+        confirm = std::max(confirm, m_commits.front().endLsn);
+        m_commits.pop_front();
+    }
+    if (confirm <= m_confirmedLsn)
         return {};
-    m_confirmedLsn = p->endLsn;
-    if (m_phase != Phase::Streaming || !m_replication.isUsable())
+    m_confirmedLsn = confirm;
+    if (!m_streaming)
         return {};
     return sendStatus();
 }

@@ -28,6 +28,7 @@
 #include "model/node_config.h"
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -79,7 +80,8 @@ private:
         TableName name;
         record::SchemaPtr schema;
         std::vector<unsigned> types;
-        std::vector<std::size_t> keyColumns; // the replica identity
+        std::vector<std::size_t> keyColumns; // the replica identity (primary key when FULL)
+        bool watched = false;                // one of the node's tables
     };
     struct Transaction
     {
@@ -102,6 +104,11 @@ private:
     Result<bool> applyChange(const pgoutput::Message &message, record::Batch &batch,
                              std::vector<engine::DeadLetter> &dead);
     void handOut(record::Batch &batch, const CdcPosition &position);
+    // Nothing received is waiting to be handed out or committed: the slot may move up to what
+    // the server has sent.
+    bool idle(const record::Batch &batch) const;
+    Result<std::vector<std::size_t>> primaryKey(std::uint32_t relation,
+                                                const record::SchemaPtr &schema);
     Status sendStatus();
     Result<std::uint64_t> emitHeartbeat();
     Status keepAlive();
@@ -115,6 +122,7 @@ private:
     std::vector<TableName> m_tables;
     PgConnection m_sql;         // catalog, snapshot, heartbeats
     PgConnection m_replication; // the slot's stream
+    bool m_streaming = false;   // START_REPLICATION is running on it
     Phase m_phase = Phase::Streaming;
 
     // Snapshot
@@ -132,6 +140,7 @@ private:
     bool m_inTxn = false;
     std::optional<std::string> m_held; // a message for the next batch
     CdcPosition m_handedOut;           // the last position put in a batch
+    std::deque<CdcPosition> m_commits; // complete transactions handed out, not yet confirmed
     CdcPosition m_acknowledged;
     std::uint64_t m_confirmedLsn = 0; // told to the slot
     std::uint64_t m_serverLsn = 0;    // the newest WAL position the server reported

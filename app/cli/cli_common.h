@@ -41,5 +41,6 @@ int validateCommand(const QStringList &args);
 int listNodeTypesCommand(const QStringList &args);
 int dlqCommand(const QStringList &args);
 int historyCommand(const QStringList &args);
+int dropSlotCommand(const QStringList &args);
 
 } // namespace weir::cli

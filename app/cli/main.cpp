@@ -17,6 +17,7 @@ const char *kUsage =
     "  dlq list|show|retry|purge\n"
     "                        browse the dead-letter queue, retry or purge entries\n"
     "  history               past runs: status, duration, records, errors, dead letters\n"
+    "  drop-slot FILE        drop the PostgreSQL replication slots of its postgres.cdc nodes\n"
     "\n"
     "Exit codes: 0 done, 1 failed, 2 invalid pipeline or usage, 130 interrupted.\n"
     "'weir-run <command> --help' describes each command.\n";
@@ -49,6 +50,8 @@ int main(int argc, char *argv[])
         return weir::cli::dlqCommand(args);
     if (command == QLatin1String("history"))
         return weir::cli::historyCommand(args);
+    if (command == QLatin1String("drop-slot"))
+        return weir::cli::dropSlotCommand(args);
     weir::cli::err() << "weir-run: unknown command '" << command << "'\n\n" << kUsage;
     return weir::cli::ExitInvalid;
 }

@@ -5,9 +5,10 @@
 // moved past what the target committed. kill -9 during the snapshot and several times while
 // streaming (rows deleted and changed before the rerun too): the target still equals the
 // source. Unchanged TOASTed values are kept with REPLICA IDENTITY FULL and dead-lettered (never
-// made NULL) without it. A TRUNCATE is dead-lettered, not applied. A dropped slot stops the run
-// with an error that says so. A running pipeline whose replication connection is cut
-// reconnects and goes on, and a column added mid-stream reaches the target.
+// made NULL) without it. A TRUNCATE is dead-lettered, not applied. weir-run drop-slot drops a
+// slot (not one a run streams from); a dropped slot stops the next run with an error that says so.
+// A running pipeline whose replication connection is cut reconnects and goes on, and a column added
+// mid-stream reaches the target.
 
 #include "connectors/postgres/postgres_cdc.h"
 #include "support/postgres_server.h"
@@ -265,6 +266,11 @@ private slots:
                                                 "'weir_live_read'")),
                  QStringLiteral("t"));
         changeAndWait(p, args, QStringLiteral("UPDATE live SET v = -v WHERE id % 2 = 0"));
+        // A slot a run streams from is not dropped under it.
+        const ProcessResult busy = runWeir({QStringLiteral("drop-slot"), args[1]});
+        QCOMPARE(busy.exitCode, 1);
+        QVERIFY2(busy.err.contains("replication slot weir_live_read is in use"),
+                 busy.err.constData());
         changeAndWait(p, args,
                       QStringLiteral("ALTER TABLE live ADD COLUMN note text; INSERT "
                                      "INTO live VALUES (500, 1, 'with a note')"));
@@ -377,7 +383,14 @@ private slots:
         QCOMPARE(queryText(args[4], QStringLiteral("SELECT error FROM dead_letters")),
                  QStringLiteral("TRUNCATE of public.gone in PostgreSQL is not applied to the "
                                 "target"));
-        exec(QStringLiteral("SELECT pg_drop_replication_slot('weir_gone_read')"));
+        // weir-run drop-slot, as a user whose pipeline is retired.
+        const ProcessResult drop = runWeir({QStringLiteral("drop-slot"), args[1]});
+        QVERIFY2(drop.exitCode == 0, drop.err.constData());
+        QVERIFY2(drop.out.contains("node 'read': dropped replication slot weir_gone_read"),
+                 drop.out.constData());
+        const ProcessResult again = runWeir({QStringLiteral("drop-slot"), args[1]});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.out.contains("no replication slot weir_gone_read"), again.out.constData());
         const ProcessResult r = runWeir(args);
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains("replication slot weir_gone_read is gone"), r.err.constData());

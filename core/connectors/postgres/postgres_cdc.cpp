@@ -111,6 +111,33 @@ Result<QString> testPostgresCdcConnection(const PostgresCdcOptions &options)
              tables.join(QStringLiteral(", ")));
 }
 
+Result<QString> dropPostgresCdcSlot(const PostgresCdcOptions &options, const QString &pipeline,
+                                    const QString &node)
+{
+    const std::string slot = options.slot.empty() ? defaultSlotName(pipeline, node) : options.slot;
+    auto db = PgConnection::connect(options.connection);
+    if (!db)
+        return db.error();
+    auto state = inspectSlot(db.value(), slot);
+    if (!state)
+        return state.error();
+    if (!state->exists)
+        return QStringLiteral("no replication slot %1 in this database: nothing to drop")
+            .arg(q(slot));
+    if (state->active)
+        return makeError(ErrorCode::Invalid,
+                         QStringLiteral("replication slot %1 is in use: a run is streaming from "
+                                        "it; stop the run first")
+                             .arg(q(slot)));
+    if (Status s = dropSlot(db.value(), slot); !s)
+        return s.error();
+    return QStringLiteral("dropped replication slot %1, which held %2 MB of WAL; the next run "
+                          "of node '%3' needs an empty target to start again from a snapshot")
+        .arg(q(slot))
+        .arg(static_cast<double>(state->retainedBytes) / (1024.0 * 1024.0), 0, 'f', 1)
+        .arg(node);
+}
+
 Error PostgresCdcSource::located(Error error) const
 {
     error.nodeId = m_context.nodeId;

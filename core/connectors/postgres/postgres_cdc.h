@@ -51,6 +51,11 @@ struct PostgresCdcOptions
 // weir_<pipeline>_<node>, lower case, letters, digits and underscores, at most 63 bytes.
 std::string defaultSlotName(const QString &pipeline, const QString &node);
 
+// Drops the node's replication slot (weir-run drop-slot), unless a run is streaming from it.
+// Says what it did: dropped (and how much WAL it held), or that there was none.
+Result<QString> dropPostgresCdcSlot(const PostgresCdcOptions &options, const QString &pipeline,
+                                    const QString &node);
+
 // Test connection in the designer: the server, wal_level, replication rights, the tables.
 Result<QString> testPostgresCdcConnection(const PostgresCdcOptions &options);
 

@@ -5,6 +5,9 @@
 #include "engine/node.h"
 #include "record/record_json.h"
 
+#include <chrono>
+#include <thread>
+
 namespace weir::connectors {
 namespace {
 
@@ -143,6 +146,21 @@ void LookbackMemory::forgetBefore(std::int64_t newestMicros)
             break;
         m_sent.erase(m_sent.begin());
     }
+}
+
+bool LookbackMemory::appliesTo(const IncrementalCursor &cursor) const
+{
+    return enabled() && cursor.haveCursor &&
+           common::parseIsoTimestamp(cursor.watermark.toText()).has_value();
+}
+
+engine::StepStatus waitForNewRows(const engine::NodeContext &context, int pollMs)
+{
+    if (context.once)
+        return engine::StepStatus::Finished;
+    for (int waited = 0; waited < pollMs && !context.stopping(); waited += 20)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return engine::StepStatus::HaveMore;
 }
 
 } // namespace weir::connectors

@@ -10,6 +10,7 @@
 // NULL-watermark key cursor once there is one; a row's location is the same text for its own
 // (watermark, key).
 
+#include "engine/node.h"
 #include "record/batch.h"
 #include "record/value.h"
 
@@ -66,10 +67,16 @@ public:
     // Forgets what lies before the window that ends at `newestMicros`.
     void forgetBefore(std::int64_t newestMicros);
     std::size_t size() const { return m_sent.size(); }
+    // A window applies once the cursor holds a timestamp watermark to look back from.
+    bool appliesTo(const IncrementalCursor &cursor) const;
 
 private:
     std::int64_t m_seconds;
     std::set<std::pair<std::string, std::string>> m_sent;
 };
+
+// A caught-up incremental source: Finished with `once`; otherwise waits `pollMs` (waking early
+// on a stop) and asks to be called again.
+engine::StepStatus waitForNewRows(const engine::NodeContext &context, int pollMs);
 
 } // namespace weir::connectors

@@ -6,7 +6,6 @@
 #include "connectors/sqlite/sqlite_values.h" // compareLikeSqlite: byte order for text
 
 #include <QCryptographicHash>
-#include <thread>
 
 namespace weir::connectors::postgres {
 
@@ -277,18 +276,13 @@ Result<engine::StepStatus> PostgresSource::next(record::Batch &batch,
     }
     // Caught up. Late commits inside the lookback window travel without a position of their
     // own: they lie behind the cursor (each keeps its own location).
-    if (m_lookback.enabled() && m_cursor.haveCursor &&
-        common::parseIsoTimestamp(m_cursor.watermark.toText()).has_value()) {
+    if (m_lookback.appliesTo(m_cursor)) {
         if (Status s = readLookbackWindow(batch); !s)
             return located(s.error());
         if (!batch.events.empty())
             return engine::StepStatus::HaveMore;
     }
-    if (m_context.once)
-        return engine::StepStatus::Finished;
-    for (int waited = 0; waited < m_options.pollMs && !m_context.stopping(); waited += 20)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return engine::StepStatus::HaveMore;
+    return waitForNewRows(m_context, m_options.pollMs);
 }
 
 engine::SourceProgress PostgresSource::progress() const

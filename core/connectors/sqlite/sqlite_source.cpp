@@ -5,7 +5,6 @@
 
 #include <QCryptographicHash>
 #include <QFileInfo>
-#include <thread>
 
 namespace weir::connectors::sqlite {
 
@@ -235,18 +234,12 @@ Result<engine::StepStatus> SqliteSource::next(record::Batch &batch,
     // Caught up. Late commits: rows inside the lookback window that were not sent yet. They
     // lie behind the cursor, so they travel without a position of their own (each keeps its
     // own location).
-    const bool lookback = m_lookback.enabled() && m_cursor.haveCursor &&
-                          common::parseIsoTimestamp(m_cursor.watermark.toText()).has_value();
-    if (lookback) {
+    if (m_lookback.appliesTo(m_cursor)) {
         readLookbackWindow(batch);
         if (!batch.events.empty())
             return engine::StepStatus::HaveMore;
     }
-    if (m_context.once)
-        return engine::StepStatus::Finished;
-    for (int waited = 0; waited < m_options.pollMs && !m_context.stopping(); waited += 20)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return engine::StepStatus::HaveMore;
+    return waitForNewRows(m_context, m_options.pollMs);
 }
 
 engine::SourceProgress SqliteSource::progress() const

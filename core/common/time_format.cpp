@@ -133,6 +133,16 @@ std::optional<std::int64_t> parseIsoTimestamp(std::string_view s)
 
 namespace {
 
+// `width` decimal digits of `value`, zero-padded; returns the end.
+char *putDigits(char *out, unsigned value, int width)
+{
+    for (int i = width - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    return out + width;
+}
+
 std::string formatIso(std::int64_t micros, bool alwaysMicros)
 {
     std::int64_t seconds = micros / 1000000;
@@ -150,18 +160,34 @@ std::string formatIso(std::int64_t micros, bool alwaysMicros)
     std::int64_t y = 0;
     unsigned m = 0, d = 0;
     civilFromDays(days, y, m, d);
-    char buf[40];
-    const int h = static_cast<int>(rem / 3600), mi = static_cast<int>(rem % 3600 / 60),
-              s = static_cast<int>(rem % 60);
-    int n = 0;
-    if (!alwaysMicros && frac % 1000 == 0)
-        n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03lldZ",
-                          static_cast<long long>(y), m, d, h, mi, s,
-                          static_cast<long long>(frac / 1000));
-    else
-        n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%06lldZ",
-                          static_cast<long long>(y), m, d, h, mi, s, static_cast<long long>(frac));
-    return std::string(buf, static_cast<std::size_t>(n));
+    const auto h = static_cast<unsigned>(rem / 3600), mi = static_cast<unsigned>(rem % 3600 / 60),
+               s = static_cast<unsigned>(rem % 60);
+    const bool millis = !alwaysMicros && frac % 1000 == 0;
+    if (y < 0 || y > 9999) {
+        char buf[48];
+        const int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%0*lldZ",
+                                    static_cast<long long>(y), m, d, h, mi, s, millis ? 3 : 6,
+                                    static_cast<long long>(millis ? frac / 1000 : frac));
+        return std::string(buf, static_cast<std::size_t>(n));
+    }
+    // By hand: sinks format a timestamp per row, and snprintf is most of their time.
+    char buf[27];
+    char *out = putDigits(buf, static_cast<unsigned>(y), 4);
+    *out++ = '-';
+    out = putDigits(out, m, 2);
+    *out++ = '-';
+    out = putDigits(out, d, 2);
+    *out++ = 'T';
+    out = putDigits(out, h, 2);
+    *out++ = ':';
+    out = putDigits(out, mi, 2);
+    *out++ = ':';
+    out = putDigits(out, s, 2);
+    *out++ = '.';
+    out = millis ? putDigits(out, static_cast<unsigned>(frac / 1000), 3)
+                 : putDigits(out, static_cast<unsigned>(frac), 6);
+    *out++ = 'Z';
+    return std::string(buf, out);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include <QTest>
 
 using weir::common::formatIsoTimestamp;
+using weir::common::formatIsoTimestampMicros;
 using weir::common::parseIsoTimestamp;
 
 class TestTimeFormat : public QObject
@@ -70,6 +71,18 @@ private slots:
         // The generator's timestamps survive a round trip unchanged.
         const std::string text = "2024-03-07T11:22:33.456Z";
         QCOMPARE(formatIsoTimestamp(*parseIsoTimestamp(text)), text);
+        // Cursor text: always six fraction digits.
+        QCOMPARE(formatIsoTimestampMicros(1704067200LL * 1000000 + 123000),
+                 std::string("2024-01-01T00:00:00.123000Z"));
+        // The first and last second of years 1 and 9999, and beyond them.
+        QCOMPARE(formatIsoTimestamp(-62135596800LL * 1000000),
+                 std::string("0001-01-01T00:00:00.000Z"));
+        QCOMPARE(formatIsoTimestampMicros(253402300799LL * 1000000 + 999999),
+                 std::string("9999-12-31T23:59:59.999999Z"));
+        QCOMPARE(formatIsoTimestamp(253402300800LL * 1000000),
+                 std::string("10000-01-01T00:00:00.000Z"));
+        QCOMPARE(formatIsoTimestamp(-62135596801LL * 1000000),
+                 std::string("0000-12-31T23:59:59.000Z"));
     }
 };
 

@@ -157,6 +157,21 @@ Status PgConnection::exec(const std::string &sql)
     return error;
 }
 
+Status PgConnection::exec(const std::string &sql, const std::function<void()> &meanwhile)
+{
+    if (PQsendQuery(m_conn, sql.c_str()) != 1)
+        return lastError(nullptr, QStringLiteral("PostgreSQL refused the statement"));
+    meanwhile();
+    Status status;
+    while (pg_result *result = PQgetResult(m_conn)) {
+        const ExecStatusType got = PQresultStatus(result);
+        if (status && got != PGRES_COMMAND_OK && got != PGRES_TUPLES_OK)
+            status = lastError(result, QStringLiteral("PostgreSQL refused the statement"));
+        PQclear(result);
+    }
+    return status;
+}
+
 Result<PgResult> PgConnection::query(const std::string &sql, const std::vector<std::string> &params)
 {
     std::vector<const char *> values;
@@ -184,7 +199,8 @@ Result<PgResult> PgConnection::simpleQuery(const std::string &sql)
     return error;
 }
 
-Status PgConnection::copyIn(const std::string &copySql, std::string_view data)
+Status PgConnection::copyIn(const std::string &copySql,
+                            const std::function<bool(std::string &)> &next)
 {
     pg_result *start = PQexec(m_conn, copySql.c_str());
     if (PQresultStatus(start) != PGRES_COPY_IN) {
@@ -193,11 +209,12 @@ Status PgConnection::copyIn(const std::string &copySql, std::string_view data)
         return error;
     }
     PQclear(start);
-    // libpq buffers; large chunks keep the number of calls small.
-    constexpr std::size_t chunk = std::size_t{1} << 20;
-    for (std::size_t at = 0; at < data.size(); at += chunk) {
-        const std::size_t n = std::min(chunk, data.size() - at);
-        if (PQputCopyData(m_conn, data.data() + at, static_cast<int>(n)) != 1)
+    std::string piece;
+    for (bool more = true; more;) {
+        piece.clear();
+        more = next(piece);
+        if (!piece.empty() &&
+            PQputCopyData(m_conn, piece.data(), static_cast<int>(piece.size())) != 1)
             return lastError(nullptr, QStringLiteral("COPY failed"));
     }
     if (PQputCopyEnd(m_conn, nullptr) != 1)

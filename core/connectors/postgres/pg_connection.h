@@ -8,6 +8,7 @@
 #include "common/result.h"
 
 #include <QString>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,12 +60,16 @@ public:
     static Result<PgConnection> connectForReplication(const std::string &conninfo);
 
     Status exec(const std::string &sql);
+    // As exec, running `meanwhile` here while the server works on `sql`.
+    Status exec(const std::string &sql, const std::function<void()> &meanwhile);
     // Positional parameters $1…$n, as text.
     Result<PgResult> query(const std::string &sql, const std::vector<std::string> &params = {});
     // One statement by the simple query protocol, the only one a replication connection has.
     Result<PgResult> simpleQuery(const std::string &sql);
-    // COPY … FROM STDIN with `data` in text format (one line per row).
-    Status copyIn(const std::string &copySql, std::string_view data);
+    // COPY … FROM STDIN in text format (one line per row), streamed: `next` appends the next
+    // rows to its buffer and returns false once it has added the last, so the server parses
+    // one piece while the next is being written.
+    Status copyIn(const std::string &copySql, const std::function<bool(std::string &)> &next);
 
     // The COPY BOTH stream of a replication connection (START_REPLICATION): start it, take the
     // next message (nothing when none arrives within `timeoutMs`), send one.

@@ -2,6 +2,7 @@
 
 #include "common/sqlite_db.h" // quoteIdentifier: the same rule in both dialects
 #include "common/time_format.h"
+#include "connectors/latest_per_key.h"
 #include "record/record_json.h"
 
 #include <charconv>
@@ -106,7 +107,9 @@ void appendField(std::string &out, const record::Value &v)
     }
 }
 
-void appendRow(std::string &out, const record::ChangeEvent &e, std::size_t width, std::size_t seq)
+// One COPY line: the values, then the row's place in the batch and its op unless `seq` is
+// negative (the latest versions only: no order or op left to settle).
+void appendRow(std::string &out, const record::ChangeEvent &e, std::size_t width, std::int64_t seq)
 {
     const auto &values = e.current();
     for (std::size_t i = 0; i < width; ++i) {
@@ -114,8 +117,10 @@ void appendRow(std::string &out, const record::ChangeEvent &e, std::size_t width
             appendField(out, values[i]);
         else
             out += "\\N";
-        out += '\t';
+        out += i + 1 < width || seq >= 0 ? '\t' : '\n';
     }
+    if (seq < 0)
+        return;
     out += std::to_string(seq);
     out += '\t';
     out += e.op == record::Op::Delete ? 'd' : 'u';
@@ -303,6 +308,7 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
         !s)
         return s;
     m_copySql = "COPY _weir_stage (" + joined(names, ", ") + ", _weir_seq, _weir_op) FROM STDIN";
+    m_copyLatestSql = "COPY _weir_stage (" + joined(names, ", ") + ") FROM STDIN";
 
     std::vector<std::string> selected = names;
     std::vector<std::string> inserted = names;
@@ -313,6 +319,11 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     }
     m_mergeSql.clear();
     m_mergeWithoutDeletes.clear();
+    m_mergeLatest.clear();
+    m_keyIndices.clear();
+    for (const std::string &k : m_options.keyColumns)
+        m_keyIndices.push_back(schema.indexOf(k));
+    m_orderIndex = m_options.orderBy.empty() ? -1 : schema.indexOf(m_options.orderBy);
     const std::string head = "INSERT INTO " + table + " AS t (" + joined(inserted, ", ") + ") ";
     if (!m_options.upsert) {
         m_mergeSql.push_back(head + "SELECT " + joined(selected, ", ") +
@@ -345,8 +356,11 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
                                joined(selected, ", ") +
                                " FROM _weir_stage s WHERE s._weir_op <> 'd'";
     const std::string ordered = " ORDER BY " + order + ", s._weir_seq DESC";
-    // A batch without deletes (the usual case) needs neither the delete nor the anti-join.
+    // A batch without deletes (the usual case) needs neither the delete nor the anti-join,
+    // and when the sink staged only the latest version of each key, not the sort either.
     m_mergeWithoutDeletes.push_back(upsert + ordered + conflict);
+    m_mergeLatest.push_back(head + "SELECT " + joined(selected, ", ") + " FROM _weir_stage" +
+                            conflict);
     m_mergeSql.push_back(m_options.softDelete
                              ? upsert + ordered + conflict
                              : upsert +
@@ -364,26 +378,35 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     return {};
 }
 
-Status PostgresSink::stageRows(const record::Batch &batch, std::size_t from, std::size_t to,
-                               bool truncate)
+std::optional<std::vector<std::size_t>>
+PostgresSink::latestVersions(const record::Batch &batch, std::size_t from, std::size_t to) const
 {
-    if (truncate) {
-        if (Status s = m_db.exec("TRUNCATE _weir_stage"); !s)
-            return s;
-    }
-    m_copyData.clear();
-    const std::size_t width = batch.schema->size();
-    for (std::size_t i = from; i < to; ++i)
-        appendRow(m_copyData, batch.events[i], width, i);
-    return m_db.copyIn(m_copySql, m_copyData);
+    if (!m_options.upsert)
+        return std::nullopt;
+    return latestPerKey(batch, from, to, m_keyIndices, m_orderIndex);
 }
 
-Status PostgresSink::merge(const record::Batch &batch, std::size_t from, std::size_t to)
+Status PostgresSink::stageAndMerge(const record::Batch &batch, std::size_t from, std::size_t to,
+                                   const std::optional<std::vector<std::size_t>> &latest)
 {
+    const std::size_t rows = latest ? latest->size() : to - from;
+    const std::size_t width = batch.schema->size();
+    std::size_t staged = 0;
+    Status copied = m_db.copyIn(latest ? m_copyLatestSql : m_copySql, [&](std::string &out) {
+        constexpr std::size_t piece = std::size_t{64} * 1024;
+        for (; staged < rows && out.size() < piece; ++staged) {
+            const std::size_t i = latest ? (*latest)[staged] : from + staged;
+            appendRow(out, batch.events[i], width, latest ? -1 : static_cast<std::int64_t>(i));
+        }
+        return staged < rows;
+    });
+    if (!copied)
+        return copied;
     bool deletes = false;
-    for (std::size_t i = from; i < to && !deletes; ++i)
+    for (std::size_t i = from; i < to && !latest && !deletes; ++i)
         deletes = batch.events[i].op == record::Op::Delete;
-    for (const std::string &sql : deletes ? m_mergeSql : m_mergeWithoutDeletes) {
+    const auto &statements = latest ? m_mergeLatest : deletes ? m_mergeSql : m_mergeWithoutDeletes;
+    for (const std::string &sql : statements) {
         if (Status s = m_db.exec(sql); !s)
             return s;
     }
@@ -395,13 +418,13 @@ Status PostgresSink::writeEvents(const record::Batch &batch, std::vector<engine:
     // Emptied outside any savepoint, the staging table is truncated in place after the first
     // time in a transaction; inside one, every TRUNCATE makes a new file (1M rows in batches of
     // 10,000: 8 s instead of 5).
-    if (Status s = m_db.exec("TRUNCATE _weir_stage"); !s)
+    // The versions to stage are picked while the server empties the table.
+    std::optional<std::vector<std::size_t>> latest;
+    if (Status s = m_db.exec("TRUNCATE _weir_stage; SAVEPOINT weir_batch",
+                             [&] { latest = latestVersions(batch, 0, batch.events.size()); });
+        !s)
         return s;
-    if (Status s = m_db.exec("SAVEPOINT weir_batch"); !s)
-        return s;
-    Status whole = stageRows(batch, 0, batch.events.size(), false);
-    if (whole)
-        whole = merge(batch, 0, batch.events.size());
+    Status whole = stageAndMerge(batch, 0, batch.events.size(), latest);
     if (whole)
         return m_db.exec("RELEASE SAVEPOINT weir_batch");
     if (whole.error().isTransient())
@@ -426,9 +449,10 @@ Status PostgresSink::writeHalves(const record::Batch &batch, std::size_t from, s
             continue;
         if (Status s = m_db.exec("SAVEPOINT weir_part"); !s)
             return s;
-        Status part = stageRows(batch, begin, end, true);
+        const auto latest = latestVersions(batch, begin, end);
+        Status part = m_db.exec("TRUNCATE _weir_stage");
         if (part)
-            part = merge(batch, begin, end);
+            part = stageAndMerge(batch, begin, end, latest);
         if (part) {
             if (Status s = m_db.exec("RELEASE SAVEPOINT weir_part"); !s)
                 return s;

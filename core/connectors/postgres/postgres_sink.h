@@ -17,6 +17,7 @@
 #include "model/node_config.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,14 +60,18 @@ private:
     Status ensureTable(const record::Batch &batch);
     // Stages the batch (all rows, or in halves when the server refuses some) and merges it.
     Status writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead);
-    // COPYs the rows [from, to) of the batch into the staging table (emptied first if asked).
-    Status stageRows(const record::Batch &batch, std::size_t from, std::size_t to, bool truncate);
+    // The rows [from, to) to stage when only the latest version of each key needs to be
+    // (latestPerKey); nullopt: all of them.
+    std::optional<std::vector<std::size_t>> latestVersions(const record::Batch &batch,
+                                                           std::size_t from, std::size_t to) const;
+    // COPYs the rows [from, to) of the batch (only `latest` of them when given) into the empty
+    // staging table and merges them into the target.
+    Status stageAndMerge(const record::Batch &batch, std::size_t from, std::size_t to,
+                         const std::optional<std::vector<std::size_t>> &latest);
     // Writes the rows [from, to) of a refused batch in halves, down to single rows; the rows
     // refused on their own go to `dead`.
     Status writeHalves(const record::Batch &batch, std::size_t from, std::size_t to,
                        std::vector<engine::DeadLetter> &dead);
-    // Merges the staged rows [from, to) of the batch into the target.
-    Status merge(const record::Batch &batch, std::size_t from, std::size_t to);
     Status writePositions(const record::Batch &batch);
     Error errorAt(const Error &error) const;
 
@@ -74,10 +79,13 @@ private:
     engine::NodeContext m_context;
     PgConnection m_db;
     record::SchemaPtr m_preparedFor;
-    std::string m_copySql;
-    std::vector<std::string> m_mergeSql;            // run in order after each staging…
-    std::vector<std::string> m_mergeWithoutDeletes; // …or these when it holds no delete
-    std::string m_copyData;                         // reused buffer of COPY text rows
+    std::string m_copySql;               // every row, with its place in the batch and its op
+    std::string m_copyLatestSql;         // the values only (latestPerKey)
+    std::vector<std::string> m_mergeSql; // run in order after each staging…
+    std::vector<std::string> m_mergeWithoutDeletes; // …or these when it holds no delete…
+    std::vector<std::string> m_mergeLatest;         // …or one version per key (latestPerKey)
+    std::vector<int> m_keyIndices;                  // key columns in the prepared schema
+    int m_orderIndex = -1;                          // order_by column, or -1
     bool m_inTransaction = false;
     std::int64_t m_stagedRows = 0;
     std::chrono::steady_clock::time_point m_transactionStart;

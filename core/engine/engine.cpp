@@ -335,6 +335,8 @@ void Engine::runSource(PlannedNode &node, std::size_t index)
         const SourceProgress progress = node.source->progress();
         node.metrics.bytesBehind = progress.bytesBehind;
         node.metrics.recordsBehind = progress.recordsBehind;
+        node.metrics.retainedBytes = progress.retainedBytes;
+        node.metrics.setUpstreamStatus(progress.upstreamStatus);
         node.metrics.lagMs = progress.newestEventTimeMicros
                                  ? (common::nowMicros() - progress.newestEventTimeMicros) / 1000
                                  : -1;
@@ -490,6 +492,8 @@ MetricsSnapshot Engine::sample(const RunPlan &plan) const
         s.bytesBehind = n.metrics.bytesBehind.load();
         s.recordsBehind = n.metrics.recordsBehind.load();
         s.commitMillis = n.metrics.commitMillis.load();
+        s.retainedBytes = n.metrics.retainedBytes.load();
+        s.upstreamStatus = QString::fromStdString(n.metrics.upstreamStatus());
         if (n.isSource)
             snap.totals.recordsIn += s.recordsIn;
         if (n.sink)

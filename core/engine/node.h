@@ -85,6 +85,10 @@ struct SourceProgress
     std::int64_t bytesBehind = -1;   // files, a replication slot's WAL
     std::int64_t recordsBehind = -1; // a Kafka consumer's lag
     std::int64_t newestEventTimeMicros = 0;
+    // What the upstream keeps for this source until it acknowledges (a replication slot's
+    // retained WAL), -1 when nothing, and a word on its state (the slot's wal_status).
+    std::int64_t retainedBytes = -1;
+    std::string upstreamStatus = {};
 };
 
 // The contract of a source (see ARCHITECTURE.md, "Positions, acknowledgements"):

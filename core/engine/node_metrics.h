@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <string>
 
 namespace weir::engine {
 
@@ -18,11 +20,29 @@ struct NodeMetrics
     std::atomic<std::int64_t> recordsBehind{-1};
     std::atomic<std::int64_t> lagMs{-1};
     std::atomic<double> commitMillis{0.0};
+    std::atomic<std::int64_t> retainedBytes{-1};
+
+    // A word on the source's upstream (SourceProgress::upstreamStatus): text, so under a lock.
+    void setUpstreamStatus(const std::string &status)
+    {
+        std::lock_guard lock(m_statusMutex);
+        if (status != m_upstreamStatus)
+            m_upstreamStatus = status;
+    }
+    std::string upstreamStatus() const
+    {
+        std::lock_guard lock(m_statusMutex);
+        return m_upstreamStatus;
+    }
 
     void add(std::atomic<std::int64_t> &counter, std::int64_t n)
     {
         counter.fetch_add(n, std::memory_order_relaxed);
     }
+
+private:
+    mutable std::mutex m_statusMutex;
+    std::string m_upstreamStatus;
 };
 
 } // namespace weir::engine

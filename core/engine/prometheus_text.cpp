@@ -99,12 +99,19 @@ std::optional<QByteArray> recordsBehind(const state::MetricSample &s)
     return QByteArray::number(s.recordsBehind);
 }
 
+std::optional<QByteArray> retainedBytes(const state::MetricSample &s)
+{
+    if (s.retainedBytes < 0)
+        return std::nullopt;
+    return QByteArray::number(s.retainedBytes);
+}
+
 std::optional<QByteArray> commitSeconds(const state::MetricSample &s)
 {
     return formatDouble(s.commitMillis / 1000.0);
 }
 
-const std::array<NodeFamily, 9> kNodeFamilies{{
+const std::array<NodeFamily, 10> kNodeFamilies{{
     {"weir_records_in_total", "counter", "Records a node received (at a source: records read).",
      recordsIn},
     {"weir_records_out_total", "counter", "Records a node passed on (at a sink: records written).",
@@ -124,6 +131,10 @@ const std::array<NodeFamily, 9> kNodeFamilies{{
      "when unknown.",
      recordsBehind},
     {"weir_commit_seconds", "gauge", "Duration of a sink's latest commit.", commitSeconds},
+    {"weir_retained_bytes", "gauge",
+     "What a source's upstream keeps until the source acknowledges it (a replication slot's "
+     "WAL); absent when nothing.",
+     retainedBytes},
 }};
 
 } // namespace
@@ -179,6 +190,16 @@ QByteArray prometheusText(const PrometheusRun &run, const MetricsSnapshot &snaps
             if (const std::optional<QByteArray> value = family.value(snapshot.nodes[i]))
                 writeSample(out, family.name, nodeLabels[i], *value);
         }
+    }
+    // The state as a label, one series per node that has one (alert on status="lost").
+    writeHeader(out, "weir_upstream_status", "gauge",
+                "The state of what a source's upstream keeps for it, as the status label (a "
+                "replication slot's wal_status: reserved, extended, unreserved, lost).");
+    for (std::size_t i = 0; i < snapshot.nodes.size(); ++i) {
+        if (!snapshot.nodes[i].upstreamStatus.isEmpty())
+            writeSample(out, "weir_upstream_status",
+                        nodeLabels[i] + ',' + label("status", snapshot.nodes[i].upstreamStatus),
+                        QByteArrayLiteral("1"));
     }
     return out;
 }

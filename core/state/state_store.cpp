@@ -107,9 +107,10 @@ RunRecord readRun(const SqliteStatement &s)
 
 MetricSample readSample(const SqliteStatement &s)
 {
-    return MetricSample{s.columnInt(0), s.columnQString(1), s.columnInt(2),     s.columnInt(3),
-                        s.columnInt(4), s.columnInt(5),     s.columnInt(6),     s.columnInt(7),
-                        s.columnInt(8), s.columnInt(9),     s.columnDouble(10), s.columnInt(11)};
+    return MetricSample{s.columnInt(0),  s.columnQString(1), s.columnInt(2),     s.columnInt(3),
+                        s.columnInt(4),  s.columnInt(5),     s.columnInt(6),     s.columnInt(7),
+                        s.columnInt(8),  s.columnInt(9),     s.columnDouble(10), s.columnInt(11),
+                        s.columnInt(12), s.columnQString(13)};
 }
 
 DeadLetterEntry readEntry(const SqliteStatement &s)
@@ -154,8 +155,9 @@ Status insertMetrics(SqliteDb &db, const std::vector<MetricSample> &samples)
 {
     auto stmt =
         db.prepare("INSERT INTO metrics(run_id, node, time_ms, records_in, records_out, errors, "
-                   "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, records_behind) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                   "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, records_behind, "
+                   "retained_bytes, upstream_status) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt)
         return stmt.error();
     WriteTransaction transaction(db);
@@ -174,6 +176,8 @@ Status insertMetrics(SqliteDb &db, const std::vector<MetricSample> &samples)
         stmt->bindInt(10, m.bytesBehind);
         stmt->bindDouble(11, m.commitMillis);
         stmt->bindInt(12, m.recordsBehind);
+        stmt->bindInt(13, m.retainedBytes);
+        stmt->bindText(14, m.upstreamStatus);
         if (Status s = stmt->run(); !s)
             return s;
     }
@@ -334,7 +338,8 @@ Result<std::vector<MetricSample>> StateStore::metrics(qint64 runId, const QStrin
     auto stmt =
         m_readDb.prepare(std::string("SELECT run_id, node, time_ms, records_in, records_out, "
                                      "errors, dead_letters, queue_depth, lag_ms, "
-                                     "bytes_behind, commit_ms, records_behind FROM metrics "
+                                     "bytes_behind, commit_ms, records_behind, "
+                                     "retained_bytes, upstream_status FROM metrics "
                                      "WHERE run_id = ?1") +
                          (node.isEmpty() ? "" : " AND node = ?2") + " ORDER BY time_ms, rowid");
     if (!stmt)
@@ -360,10 +365,11 @@ Result<qint64> StateStore::downsampleMetrics(qint64 beforeMs)
         s ? m_db.prepare(
                 "INSERT INTO folded(run_id, node, time_ms, records_in, records_out, errors, "
                 "dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, records_behind, "
-                "resolution_s) "
+                "retained_bytes, upstream_status, resolution_s) "
                 "SELECT run_id, node, time_ms / 60000 * 60000, max(records_in), max(records_out), "
                 "max(errors), max(dead_letters), max(queue_depth), max(lag_ms), min(bytes_behind), "
-                "avg(commit_ms), max(records_behind), 60 FROM metrics WHERE resolution_s = 1 AND "
+                "avg(commit_ms), max(records_behind), max(retained_bytes), max(upstream_status), "
+                "60 FROM metrics WHERE resolution_s = 1 AND "
                 "time_ms < ?1 "
                 "GROUP BY run_id, node, time_ms / 60000")
           : Result<common::SqliteStatement>(s.error());
@@ -496,7 +502,7 @@ NodeRole roleFromName(const QString &name)
 
 const char *const kSampleColumns =
     "run_id, node, time_ms, records_in, records_out, errors, dead_letters, queue_depth, lag_ms, "
-    "bytes_behind, commit_ms, records_behind";
+    "bytes_behind, commit_ms, records_behind, retained_bytes, upstream_status";
 
 } // namespace
 

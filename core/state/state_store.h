@@ -50,7 +50,9 @@ struct MetricSample
     qint64 lagMs = -1;       // event-time lag, -1 when unknown
     qint64 bytesBehind = -1; // -1 when unknown
     double commitMillis = 0.0;
-    qint64 recordsBehind = -1; // -1 when unknown
+    qint64 recordsBehind = -1;   // -1 when unknown
+    qint64 retainedBytes = -1;   // what the upstream keeps for a source (a slot's WAL), -1: none
+    QString upstreamStatus = {}; // a word on it (a slot's wal_status), empty when none
 };
 
 // What a node does in a run; recorded when the run starts so that history, completeness

@@ -65,6 +65,13 @@ const char *const kMigrations[] = {
        DROP INDEX metrics_history;
        CREATE INDEX metrics_history ON metrics(run_id, node, time_ms, records_in, records_out,
            errors, dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, records_behind);)",
+    // 6: what a source's upstream keeps for it (a replication slot's WAL) and its state.
+    R"(ALTER TABLE metrics ADD COLUMN retained_bytes INTEGER NOT NULL DEFAULT -1;
+       ALTER TABLE metrics ADD COLUMN upstream_status TEXT NOT NULL DEFAULT '';
+       DROP INDEX metrics_history;
+       CREATE INDEX metrics_history ON metrics(run_id, node, time_ms, records_in, records_out,
+           errors, dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, records_behind,
+           retained_bytes, upstream_status);)",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

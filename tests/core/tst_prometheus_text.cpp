@@ -67,6 +67,14 @@ const char *const kRecordsBehindHeader =
 const char *const kCommitHeader = "# HELP weir_commit_seconds Duration of a sink's latest "
                                   "commit.\n"
                                   "# TYPE weir_commit_seconds gauge\n";
+const char *const kRetainedHeader =
+    "# HELP weir_retained_bytes What a source's upstream keeps until the source acknowledges it "
+    "(a replication slot's WAL); absent when nothing.\n"
+    "# TYPE weir_retained_bytes gauge\n";
+const char *const kUpstreamStatusHeader =
+    "# HELP weir_upstream_status The state of what a source's upstream keeps for it, as the "
+    "status label (a replication slot's wal_status: reserved, extended, unreserved, lost).\n"
+    "# TYPE weir_upstream_status gauge\n";
 
 } // namespace
 
@@ -83,6 +91,8 @@ private slots:
         source.lagMs = -1; // unknown: no lag sample for this node
         source.bytesBehind = 0;
         source.recordsBehind = 42;
+        source.retainedBytes = 16777216;
+        source.upstreamStatus = QStringLiteral("extended");
         MetricSample check = sample(QStringLiteral("check \"eu\"\\\nv2"), 194, 188, 6, 6);
         check.queueDepth = 3;
         check.lagMs = 250;
@@ -138,6 +148,10 @@ private slots:
         expected += "weir_commit_seconds" + src + "0\n";
         expected += "weir_commit_seconds" + chk + "0\n";
         expected += "weir_commit_seconds" + dst + "3.4534e-05\n";
+        expected += kRetainedHeader;
+        expected += "weir_retained_bytes" + src + "16777216\n";
+        expected += kUpstreamStatusHeader;
+        expected += "weir_upstream_status{" + p + ",node=\"orders_csv\",status=\"extended\"} 1\n";
 
         // Line by line first, so a failure names the line.
         const QByteArray actual = prometheusText(run, snap);
@@ -166,6 +180,8 @@ private slots:
         expected += kBytesHeader;
         expected += kRecordsBehindHeader;
         expected += kCommitHeader;
+        expected += kRetainedHeader;
+        expected += kUpstreamStatusHeader;
         QCOMPARE(prometheusText(run, MetricsSnapshot{}), expected);
     }
 
@@ -176,8 +192,8 @@ private slots:
                       sample(QStringLiteral("b"), 1, 1, 0, 0)};
         const QByteArray text =
             prometheusText({QStringLiteral("p"), 1, QStringLiteral("finished")}, snap);
-        QCOMPARE(text.count("# HELP "), 13);
-        QCOMPARE(text.count("# TYPE "), 13);
+        QCOMPARE(text.count("# HELP "), 15);
+        QCOMPARE(text.count("# TYPE "), 15);
         QCOMPARE(text.count("# TYPE weir_records_in_total counter\n"), 1);
         QVERIFY(text.endsWith('\n'));
     }

@@ -112,7 +112,7 @@ private slots:
         VERIFY_OK(store);
         QVERIFY(QFileInfo(file).isFile());
         QCOMPARE(store.value()->path(), file);
-        QCOMPARE(store.value()->schemaVersion(), 5);
+        QCOMPARE(store.value()->schemaVersion(), 6);
         QCOMPARE(column(file, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                               "ORDER BY name"),
                  (QStringList{QStringLiteral("dead_letters"), QStringLiteral("events"),
@@ -138,7 +138,7 @@ private slots:
         }
         auto again = state::StateStore::open(file);
         VERIFY_OK(again);
-        QCOMPARE(again.value()->schemaVersion(), 5);
+        QCOMPARE(again.value()->schemaVersion(), 6);
         auto runs = again.value()->runs(QStringLiteral("p"), 10);
         VERIFY_OK(runs);
         QCOMPARE(runs->size(), std::size_t(1));
@@ -153,14 +153,14 @@ private slots:
         {
             auto db = common::SqliteDb::open(file);
             VERIFY_OK(db);
-            VERIFY_OK(db->exec("PRAGMA user_version = 6"));
+            VERIFY_OK(db->exec("PRAGMA user_version = 7"));
         }
         auto store = state::StateStore::open(file);
         QVERIFY(!store);
         QCOMPARE(store.error().code, ErrorCode::Invalid);
         QCOMPARE(store.error().message,
-                 QStringLiteral("state database %1: schema version 6 is "
-                                "not one this build of Weir knows (it knows 0 to 5); was it "
+                 QStringLiteral("state database %1: schema version 7 is "
+                                "not one this build of Weir knows (it knows 0 to 6); was it "
                                 "written by a newer Weir?")
                      .arg(file));
     }
@@ -212,7 +212,7 @@ private slots:
                     if (!store) {
                         qWarning("%s", qPrintable(store.error().message));
                         ++failures;
-                    } else if (store.value()->schemaVersion() != 5) {
+                    } else if (store.value()->schemaVersion() != 6) {
                         ++failures;
                     }
                 });
@@ -277,7 +277,8 @@ private slots:
         VERIFY_OK(store.appendMetrics(
             {state::MetricSample{1, QStringLiteral("a"), 2000, 9, 8, 1, 1, 0, 10, 0, 2.5},
              state::MetricSample{1, QStringLiteral("b"), 1000, 4, 4, 0, 0, 0, -1, -1, 0},
-             state::MetricSample{1, QStringLiteral("a"), 1000, 5, 4, 1, 1, 2, 30, 100, 1.5},
+             state::MetricSample{1, QStringLiteral("a"), 1000, 5, 4, 1, 1, 2, 30, 100, 1.5, 7, 4096,
+                                 QStringLiteral("extended")},
              state::MetricSample{2, QStringLiteral("a"), 1000, 1, 1, 0, 0, 0, 0, 0, 0}}));
         VERIFY_OK(store.appendMetrics({}));
 
@@ -296,6 +297,9 @@ private slots:
         QCOMPARE(first.lagMs, qint64(30));
         QCOMPARE(first.bytesBehind, qint64(100));
         QCOMPARE(first.commitMillis, 1.5);
+        QCOMPARE(first.recordsBehind, qint64(7));
+        QCOMPARE(first.retainedBytes, qint64(4096));
+        QCOMPARE(first.upstreamStatus, QStringLiteral("extended"));
         QCOMPARE(a->at(1).timeMs, qint64(2000));
         QCOMPARE(a->at(1).recordsIn, qint64(9));
         QCOMPARE(a->at(1).commitMillis, 2.5);
@@ -305,6 +309,8 @@ private slots:
         QCOMPARE(b->size(), std::size_t(1));
         QCOMPARE(b->front().lagMs, qint64(-1));
         QCOMPARE(b->front().bytesBehind, qint64(-1));
+        QCOMPARE(b->front().retainedBytes, qint64(-1));
+        QCOMPARE(b->front().upstreamStatus, QString());
         QCOMPARE(store.metrics(1, QString())->size(), std::size_t(3));
         QCOMPARE(store.metrics(2, QString())->size(), std::size_t(1));
         QCOMPARE(store.metrics(3, QString())->size(), std::size_t(0));

@@ -259,6 +259,17 @@ private slots:
         changeAndWait(p, args,
                       QStringLiteral("INSERT INTO live SELECT i, i FROM "
                                      "generate_series(11, 110) i"));
+        // The slot's health reaches the run's metrics (the monitor's Retained column and
+        // /metrics): the WAL it retains and its wal_status.
+        QVERIFY2(waitWhileRunning(p,
+                                  [&] {
+                                      return queryInt(args.last(),
+                                                      QStringLiteral(
+                                                          "SELECT count(*) FROM metrics WHERE "
+                                                          "node = 'read' AND retained_bytes >= 0 "
+                                                          "AND upstream_status = 'reserved'")) > 0;
+                                  }),
+                 p.readAllStandardError().constData());
 
         // The server ends the stream's connection: the run reconnects and resumes.
         QCOMPARE(m_server.scalar(QStringLiteral("SELECT pg_terminate_backend(active_pid) FROM "

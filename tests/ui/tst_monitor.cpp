@@ -279,6 +279,28 @@ private slots:
             QCOMPARE(counted.headerData(NodeMetricsModel::Behind, Qt::Horizontal).toString(),
                      QStringLiteral("Behind"));
         }
+        // What a replication slot retains, with its wal_status; red once the server may
+        // remove WAL the slot still needs.
+        QCOMPARE(cell(nodes, 0, NodeMetricsModel::Retained), QStringLiteral("–"));
+        {
+            NodeMetricsModel withSlot;
+            NodeLive cdc;
+            cdc.sample.node = QStringLiteral("changes");
+            cdc.sample.retainedBytes = 48 * 1024 * 1024;
+            cdc.sample.upstreamStatus = QStringLiteral("extended");
+            withSlot.setNodes({cdc});
+            const QModelIndex retained = withSlot.index(0, NodeMetricsModel::Retained);
+            QCOMPARE(retained.data().toString(),
+                     QLocale().formattedDataSize(48 * 1024 * 1024) + QStringLiteral(" · extended"));
+            QVERIFY(!retained.data(Qt::ForegroundRole).isValid());
+            QVERIFY(
+                retained.data(Qt::ToolTipRole).toString().contains(QLatin1String("wal_status")));
+            cdc.sample.upstreamStatus = QStringLiteral("unreserved");
+            withSlot.setNodes({cdc});
+            QVERIFY(retained.data(Qt::ForegroundRole).isValid());
+            QCOMPARE(withSlot.headerData(NodeMetricsModel::Retained, Qt::Horizontal).toString(),
+                     QStringLiteral("Retained"));
+        }
         // Sorting is numeric: by dead letters, descending, the two refusing nodes come first.
         QTableView *table = panel.nodeTable();
         table->sortByColumn(NodeMetricsModel::DeadLetters, Qt::DescendingOrder);

@@ -19,6 +19,23 @@ QString behindText(const state::MetricSample &s)
     return QStringLiteral("–");
 }
 
+// What the upstream keeps for the source and its state: "48 MB · extended"; a dash when
+// nothing.
+QString retainedText(const state::MetricSample &s)
+{
+    if (s.retainedBytes < 0)
+        return QStringLiteral("–");
+    const QString size = QLocale().formattedDataSize(s.retainedBytes);
+    return s.upstreamStatus.isEmpty() ? size : size + QStringLiteral(" · ") + s.upstreamStatus;
+}
+
+// A slot past max_wal_size with no reservation left (or already lost) is about to cost data.
+bool retainedAtRisk(const state::MetricSample &s)
+{
+    return s.upstreamStatus == QLatin1String("unreserved") ||
+           s.upstreamStatus == QLatin1String("lost");
+}
+
 QString lagText(qint64 lagMs)
 {
     if (lagMs < 0)
@@ -102,6 +119,8 @@ QVariant NodeMetricsModel::data(const QModelIndex &index, int role) const
             return s.lagMs;
         case Behind:
             return s.recordsBehind >= 0 ? s.recordsBehind : s.bytesBehind;
+        case Retained:
+            return s.retainedBytes;
         case Queue:
             return s.queueDepth;
         case CommitMs:
@@ -131,6 +150,8 @@ QVariant NodeMetricsModel::data(const QModelIndex &index, int role) const
             return lagText(s.lagMs);
         case Behind:
             return behindText(s);
+        case Retained:
+            return retainedText(s);
         case Queue:
             return tr("%1 (%2 %)").arg(s.queueDepth).arg(qRound(n.queueFill * 100));
         case CommitMs:
@@ -146,6 +167,12 @@ QVariant NodeMetricsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && (index.column() == Errors || index.column() == DeadLetters) &&
         (index.column() == Errors ? s.errors : s.deadLetters) > 0)
         return QBrush(healthColor(NodeHealth::Erroring));
+    if (role == Qt::ForegroundRole && index.column() == Retained && retainedAtRisk(s))
+        return QBrush(healthColor(NodeHealth::Failed));
+    if (role == Qt::ToolTipRole && index.column() == Retained && s.retainedBytes >= 0)
+        return tr("WAL the server keeps for this node's replication slot until the target has "
+                  "committed it, and the slot's wal_status. Unreserved or lost: the server "
+                  "may remove WAL the slot still needs (see max_slot_wal_keep_size).");
     return {};
 }
 
@@ -172,6 +199,8 @@ QVariant NodeMetricsModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Lag");
     case Behind:
         return tr("Behind");
+    case Retained:
+        return tr("Retained");
     case Queue:
         return tr("Queue");
     case CommitMs:

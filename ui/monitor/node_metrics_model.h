@@ -1,7 +1,8 @@
 #pragma once
 
 // NodeMetricsModel: the per-node table of the monitor — in, out, rates, errors, dead letters,
-// lag, queue depth, commit latency and health. Rows stay in place as figures change (only the
+// lag, what the upstream retains for a source (a replication slot's WAL), queue depth, commit
+// latency and health. Rows stay in place as figures change (only the
 // cells are updated), so selection and a sort proxy on top stay stable. Sorts numerically
 // through SortRole.
 
@@ -27,6 +28,7 @@ public:
         DeadLetters,
         Lag,
         Behind,
+        Retained,
         Queue,
         CommitMs,
         ColumnCount

@@ -16,6 +16,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kBatchRows = 10000;                   // changes or snapshot rows per batch
 constexpr auto kBatchWait = std::chrono::milliseconds(200); // to fill a batch with changes
 constexpr auto kStatusEvery = std::chrono::seconds(10);     // wal_sender_timeout is 60 s
+constexpr auto kSlotHealthEvery = std::chrono::seconds(5);  // the monitor's slot figures
 constexpr const char *kHeartbeatPrefix = "weir.heartbeat";
 
 std::string literal(const std::string &text)
@@ -292,6 +293,7 @@ Status PostgresCdcSource::startStreaming()
     m_inTxn = false;
     m_held.reset();
     m_lastStatus = m_lastHeartbeat = Clock::now();
+    checkSlotHealth();
     return {};
 }
 
@@ -693,9 +695,25 @@ Status PostgresCdcSource::keepAlive()
         if (auto at = emitHeartbeat(); !at)
             return at.error();
     }
+    if (now - m_lastSlotCheck >= kSlotHealthEvery)
+        checkSlotHealth();
     if (now - m_lastStatus >= kStatusEvery)
         return sendStatus();
     return {};
+}
+
+void PostgresCdcSource::checkSlotHealth()
+{
+    // Best effort: with the catalog session down, the figures wait for the next try (the
+    // stream itself says when the server is gone).
+    m_lastSlotCheck = Clock::now();
+    if (!m_sql.isUsable() && !connectSql())
+        return;
+    auto slot = inspectSlot(m_sql, m_slot);
+    if (!slot || !slot->exists)
+        return;
+    m_retainedBytes = slot->retainedBytes;
+    m_walStatus = slot->walStatus;
 }
 
 Status PostgresCdcSource::sendStatus()
@@ -756,6 +774,8 @@ engine::SourceProgress PostgresCdcSource::progress() const
     if (m_phase == Phase::Streaming && m_serverLsn > m_confirmedLsn && m_confirmedLsn > 0)
         p.bytesBehind = static_cast<std::int64_t>(m_serverLsn - m_confirmedLsn);
     p.newestEventTimeMicros = m_newestCommitMicros;
+    p.retainedBytes = m_retainedBytes;
+    p.upstreamStatus = m_walStatus;
     return p;
 }
 

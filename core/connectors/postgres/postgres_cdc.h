@@ -117,6 +117,8 @@ private:
     Status sendStatus();
     Result<std::uint64_t> emitHeartbeat();
     Status keepAlive();
+    // Reads the slot's retained WAL and wal_status for progress().
+    void checkSlotHealth();
     Error located(Error error) const;
 
     PostgresCdcOptions m_options;
@@ -154,6 +156,9 @@ private:
     std::int64_t m_newestCommitMicros = 0;
     std::chrono::steady_clock::time_point m_lastStatus;
     std::chrono::steady_clock::time_point m_lastHeartbeat;
+    std::chrono::steady_clock::time_point m_lastSlotCheck;
+    std::int64_t m_retainedBytes = -1; // the slot's, as last read
+    std::string m_walStatus;
 };
 
 } // namespace weir::connectors::postgres

@@ -296,6 +296,35 @@ private slots:
         QCOMPARE(targetRows(args, columns), sourceRows(QStringLiteral("live"), columns));
     }
 
+    void serverRestartedMidStream()
+    {
+        exec(QStringLiteral("CREATE TABLE restarted (id int PRIMARY KEY, v int); INSERT INTO "
+                            "restarted SELECT i, i FROM generate_series(1, 50) i"));
+        QStringList args = pipeline(QStringLiteral("restarted"),
+                                    {QStringLiteral("public.restarted")}, QStringLiteral("id"));
+        args.removeAll(QStringLiteral("--once"));
+        QProcess p;
+        p.start(weirRunPath(), args);
+        QVERIFY(p.waitForStarted());
+        QVERIFY2(waitWhileRunning(p, [&] { return committedOffset(target(args)) > 0; }),
+                 p.readAllStandardError().constData());
+        changeAndWait(p, args, QStringLiteral("UPDATE restarted SET v = v + 100 WHERE id <= 25"));
+
+        // PostgreSQL shuts down and starts again under the running pipeline: the stream and
+        // the heartbeat session end; the run retries and resumes from the slot.
+        QVERIFY2(m_server.restart(), qPrintable(m_server.error()));
+        changeAndWait(p, args,
+                      QStringLiteral("DELETE FROM restarted WHERE id > 40; UPDATE restarted SET "
+                                     "v = 0 WHERE id = 1; INSERT INTO restarted VALUES (51, 51)"));
+        p.terminate();
+        QVERIFY(p.waitForFinished(20000));
+        QVERIFY(queryInt(args.last(),
+                         QStringLiteral("SELECT count(*) FROM events WHERE node = 'read' AND "
+                                        "level = 'warning'")) > 0);
+        const QStringList columns{QStringLiteral("id"), QStringLiteral("v")};
+        QCOMPARE(targetRows(args, columns), sourceRows(QStringLiteral("restarted"), columns));
+    }
+
     void examplePipelines()
     {
         // resources/examples/pg_batch.weir.json and pg_cdc.weir.json, as a user runs them.

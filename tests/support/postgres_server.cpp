@@ -140,27 +140,29 @@ bool PostgresServer::initCluster()
     return true;
 }
 
-bool PostgresServer::launch()
+bool PostgresServer::launch(int port)
 {
-    m_port = freeLoopbackPort();
+    m_port = port;
     m_server = std::make_unique<QProcess>();
     m_server->setWorkingDirectory(m_dir->path());
     // A file, not a pipe: nobody reads a pipe while a test runs, and a full one blocks the server.
     const QString log = m_dir->filePath(QStringLiteral("server.log"));
     m_server->setStandardOutputFile(log, QIODevice::Append);
     m_server->setStandardErrorFile(log, QIODevice::Append);
-    const QStringList command =
-        asOwner(m_bin + QStringLiteral("/postgres"),
-                {QStringLiteral("-D"), m_dir->filePath(QStringLiteral("data")),
-                 QStringLiteral("-c"), QStringLiteral("listen_addresses=127.0.0.1"),
-                 QStringLiteral("-c"), QStringLiteral("port=%1").arg(m_port), QStringLiteral("-c"),
-                 QStringLiteral("unix_socket_directories=") + m_dir->path(), QStringLiteral("-c"),
-                 QStringLiteral("wal_level=logical"), QStringLiteral("-c"),
-                 QStringLiteral("max_replication_slots=20"), QStringLiteral("-c"),
-                 QStringLiteral("max_wal_senders=20"),
-                 // Durable against a crash of the server or of Weir; only an OS crash could lose
-                 // writes, and a test never survives one.
-                 QStringLiteral("-c"), QStringLiteral("fsync=off")});
+    QStringList arguments{QStringLiteral("-D"), m_dir->filePath(QStringLiteral("data")),
+                          QStringLiteral("-c"), QStringLiteral("listen_addresses=127.0.0.1"),
+                          QStringLiteral("-c"), QStringLiteral("port=%1").arg(m_port),
+                          QStringLiteral("-c"),
+                          QStringLiteral("unix_socket_directories=") + m_dir->path(),
+                          QStringLiteral("-c"), QStringLiteral("wal_level=logical"),
+                          QStringLiteral("-c"), QStringLiteral("max_replication_slots=20"),
+                          QStringLiteral("-c"), QStringLiteral("max_wal_senders=20"),
+                          // Durable against a crash of the server or of Weir; only an OS crash
+                          // could lose writes, and a test never survives one.
+                          QStringLiteral("-c"), QStringLiteral("fsync=off")};
+    for (const QString &setting : m_settings)
+        arguments << QStringLiteral("-c") << setting;
+    const QStringList command = asOwner(m_bin + QStringLiteral("/postgres"), arguments);
     m_server->start(command.first(), command.mid(1));
     if (!m_server->waitForStarted(30000)) {
         m_error = QStringLiteral("cannot start postgres: %1").arg(m_server->errorString());
@@ -191,16 +193,24 @@ bool PostgresServer::waitUntilReady(int timeoutMs)
     return false;
 }
 
-bool PostgresServer::start()
+bool PostgresServer::start(const QStringList &settings)
 {
+    m_settings = settings;
     if (!initCluster())
         return false;
     // The port was free when picked; another process may take it before the server binds it.
     for (int attempt = 0; attempt < 3; ++attempt) {
-        if (launch())
+        if (launch(freeLoopbackPort()))
             return true;
     }
     return false;
+}
+
+bool PostgresServer::restart()
+{
+    const int port = m_port;
+    stop();
+    return launch(port);
 }
 
 void PostgresServer::stop()

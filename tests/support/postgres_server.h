@@ -24,8 +24,12 @@ public:
     ~PostgresServer() { stop(); }
 
     // initdb + start, waiting until the server accepts connections. False with error() set
-    // when any step fails (its output is in the message).
-    bool start();
+    // when any step fails (its output is in the message). `settings` ("name=value") come after,
+    // and so override, the defaults above.
+    bool start(const QStringList &settings = {});
+    // Fast shutdown, then the same cluster up again on the same port (a server restart as
+    // clients see it).
+    bool restart();
     // Fast shutdown of the server process (SIGINT, then SIGKILL after 30 s) and waits for it.
     void stop();
     bool running() const { return m_server && m_server->state() == QProcess::Running; }
@@ -40,7 +44,7 @@ public:
 
 private:
     bool initCluster();
-    bool launch();
+    bool launch(int port);
     bool waitUntilReady(int timeoutMs);
     // The command line that runs `program` as the account that owns the cluster.
     QStringList asOwner(const QString &program, const QStringList &arguments) const;
@@ -50,6 +54,7 @@ private:
     QString m_bin;
     QString m_owner; // the OS account the server runs as; empty: the current one
     int m_port = 0;
+    QStringList m_settings;
     QString m_error;
 };
 

@@ -101,6 +101,16 @@ private:
             qPrintable(sql + QStringLiteral(": ") + QString::fromUtf8(p.readAllStandardError())));
     }
 
+    // Starts `args` as a run that keeps streaming (no --once) and waits for its first commit.
+    void startLive(QProcess &p, QStringList &args)
+    {
+        args.removeAll(QStringLiteral("--once"));
+        p.start(weirRunPath(), args);
+        QVERIFY(p.waitForStarted());
+        QVERIFY2(waitWhileRunning(p, [&] { return committedOffset(target(args)) > 0; }),
+                 p.readAllStandardError().constData());
+    }
+
     void runOnce(const QStringList &args)
     {
         const ProcessResult r = runWeir(args);
@@ -250,12 +260,10 @@ private slots:
                             "SELECT i, i FROM generate_series(1, 10) i"));
         QStringList args =
             pipeline(QStringLiteral("live"), {QStringLiteral("public.live")}, QStringLiteral("id"));
-        args.removeAll(QStringLiteral("--once"));
         QProcess p;
-        p.start(weirRunPath(), args);
-        QVERIFY(p.waitForStarted());
-        QVERIFY2(waitWhileRunning(p, [&] { return committedOffset(target(args)) > 0; }),
-                 p.readAllStandardError().constData());
+        startLive(p, args);
+        if (QTest::currentTestFailed())
+            return;
         changeAndWait(p, args,
                       QStringLiteral("INSERT INTO live SELECT i, i FROM "
                                      "generate_series(11, 110) i"));
@@ -302,12 +310,10 @@ private slots:
                             "restarted SELECT i, i FROM generate_series(1, 50) i"));
         QStringList args = pipeline(QStringLiteral("restarted"),
                                     {QStringLiteral("public.restarted")}, QStringLiteral("id"));
-        args.removeAll(QStringLiteral("--once"));
         QProcess p;
-        p.start(weirRunPath(), args);
-        QVERIFY(p.waitForStarted());
-        QVERIFY2(waitWhileRunning(p, [&] { return committedOffset(target(args)) > 0; }),
-                 p.readAllStandardError().constData());
+        startLive(p, args);
+        if (QTest::currentTestFailed())
+            return;
         changeAndWait(p, args, QStringLiteral("UPDATE restarted SET v = v + 100 WHERE id <= 25"));
 
         // PostgreSQL shuts down and starts again under the running pipeline: the stream and

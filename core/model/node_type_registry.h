@@ -72,6 +72,11 @@ using DeadLetterReader =
 // table exists; an error says what failed. Blocks: call it off the GUI thread.
 using ConnectionTest = std::function<Result<QString>(const NodeConfig &config)>;
 
+// Problems only the server can show, found by asking it (a wal_level that rules out change
+// data capture): what the Problems panel lists beside the validator's. None when the server
+// cannot be reached (Test connection says why). Blocks: call it off the GUI thread.
+using ServerCheck = std::function<std::vector<FieldProblem>(const NodeConfig &config)>;
+
 struct NodeType
 {
     QString id;          // "csv.source"
@@ -87,6 +92,7 @@ struct NodeType
     ConfigCheck checkConfig;         // optional
     DeadLetterReader readDeadLetter; // optional: for raw-text dead letters
     ConnectionTest testConnection;   // optional: for nodes that talk to a server
+    ServerCheck checkServer;         // optional: for nodes that talk to a server
 
     const PortSpec *input(const QString &name) const;
     const PortSpec *output(const QString &name) const;

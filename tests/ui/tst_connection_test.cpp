@@ -1,12 +1,16 @@
 // Test connection in the inspector, against a real PostgreSQL server: the button runs the node
 // type's test off the GUI thread, then says what the server has (version, database, user, the
-// table) or why it failed; a secret that cannot be resolved is explained at once.
+// table) or why it failed; a secret that cannot be resolved is explained at once. And the
+// Problems panel's server checks: a change-data-capture node on a server without logical
+// decoding is listed there, with no button to press.
 
 #include "canvas/commands/add_nodes_command.h"
+#include "canvas/commands/edit_config_command.h"
 #include "document/pipeline_document.h"
 #include "inspector/inspector_form.h"
 #include "inspector/inspector_widget.h"
 #include "model/node_type_registry.h"
+#include "panels/validation_panel.h"
 #include "support/postgres_server.h"
 
 #include <QCoreApplication>
@@ -97,6 +101,50 @@ private slots:
         qunsetenv("WEIR_TEST_PG_NOT_SET");
         QCOMPARE(testedWith(QStringLiteral("${env:WEIR_TEST_PG_NOT_SET}")),
                  QStringLiteral("unresolved ${env:WEIR_TEST_PG_NOT_SET}"));
+    }
+
+    void problemsNameAServerWithoutLogicalDecoding()
+    {
+        test::PostgresServer replica; // stopped by its destructor, by process id
+        QVERIFY2(replica.start({QStringLiteral("wal_level=replica")}), qPrintable(replica.error()));
+        qputenv("WEIR_TEST_PG_REPLICA", replica.uri().toUtf8());
+        qputenv("WEIR_TEST_PG", m_server.uri().toUtf8());
+        PipelineDocument doc(model::NodeTypeRegistry::builtin());
+        model::NodeSpec node;
+        node.id = QStringLiteral("changes");
+        node.type = QStringLiteral("postgres.cdc");
+        node.config = QJsonObject{
+            {QStringLiteral("connection"), QStringLiteral("${env:WEIR_TEST_PG_REPLICA}")},
+            {QStringLiteral("tables"), QJsonArray{QStringLiteral("public.orders")}}};
+        doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, QStringLiteral("Add")));
+        ValidationPanel panel(&doc);
+        auto walLevelProblem = [&] {
+            for (const model::Problem &p : panel.problems()) {
+                if (p.nodeId == QLatin1String("changes") &&
+                    p.field == QLatin1String("connection") &&
+                    p.message.startsWith(QLatin1String("the server's wal_level is 'replica'")))
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(walLevelProblem(), 30000);
+        const QString dir = QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");
+        QDir().mkpath(dir);
+        panel.resize(900, 150);
+        panel.show();
+        panel.grab().save(dir + QStringLiteral("/problems_wal_level.png"));
+        // The server's address never shows, even in the node's own problem.
+        for (const model::Problem &p : panel.problems())
+            QVERIFY2(!p.message.contains(replica.uri()), qPrintable(p.message));
+
+        // Pointed at a server with logical decoding, the problem goes.
+        doc.undoStack()->push(new EditConfigCommand(doc.model(), QStringLiteral("changes"),
+                                                    QStringLiteral("connection"),
+                                                    QStringLiteral("${env:WEIR_TEST_PG}")));
+        QTRY_VERIFY_WITH_TIMEOUT(!walLevelProblem(), 30000);
+        // And back: the answer for those settings comes again.
+        doc.undoStack()->undo();
+        QTRY_VERIFY_WITH_TIMEOUT(walLevelProblem(), 30000);
     }
 };
 

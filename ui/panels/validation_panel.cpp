@@ -5,6 +5,7 @@
 #include "document/pipeline_document.h"
 #include "model/pipeline_validator.h"
 #include "panels/problem_list_model.h"
+#include "panels/server_checks.h"
 
 #include <QBoxLayout>
 #include <QHash>
@@ -102,7 +103,8 @@ bool isEnter(const QKeyEvent *key)
 
 ValidationPanel::ValidationPanel(PipelineDocument *document, QWidget *parent)
     : QWidget(parent), m_document(document), m_model(new ProblemListModel(this)),
-      m_view(new QTreeView(this)), m_stack(new QStackedWidget(this)), m_empty(makeEmptyState(this))
+      m_view(new QTreeView(this)), m_stack(new QStackedWidget(this)), m_empty(makeEmptyState(this)),
+      m_serverChecks(new ServerChecks(document, this))
 {
     m_model->setIcon(style()->standardIcon(QStyle::SP_MessageBoxCritical));
     m_view->setObjectName(QStringLiteral("problemView"));
@@ -134,6 +136,7 @@ ValidationPanel::ValidationPanel(PipelineDocument *document, QWidget *parent)
     connect(document->model(), &PipelineModel::changed, &m_debounce, qOverload<>(&QTimer::start));
     connect(document, &PipelineDocument::filePathChanged, &m_debounce, qOverload<>(&QTimer::start));
     connect(m_view, &QTreeView::clicked, this, &ValidationPanel::activate);
+    connect(m_serverChecks, &ServerChecks::changed, this, &ValidationPanel::revalidateNow);
     revalidateNow();
     // Once more shortly, so the first result also reaches whoever connects right after
     // construction (problems() is right from the start).
@@ -155,6 +158,9 @@ void ValidationPanel::revalidateNow()
     const model::SourceLocator locator(m_document->toJson());
     std::vector<model::Problem> found =
         model::PipelineValidator(m_document->registry()).validate(pipeline, fileName, &locator);
+    for (model::Problem &p : m_serverChecks->problems())
+        found.push_back(std::move(p));
+    m_serverChecks->scheduleRefresh();
     QHash<QString, QString> labels;
     for (const model::NodeSpec &node : pipeline.nodes)
         labels.insert(node.id, node.label);

@@ -1,8 +1,9 @@
 #pragma once
 
 // ValidationPanel: the pipeline's problems, found by the same PipelineValidator as `weir-run
-// validate`, re-run shortly after every change and listed by node and field; activating one
-// asks for its node. Owns its model and timer; lives on the GUI thread.
+// validate`, re-run shortly after every change, and what the nodes' servers tell
+// (ServerChecks), listed by node and field; activating one asks for its node. Owns its model,
+// timer and checks; lives on the GUI thread.
 
 #include "model/pipeline.h"
 
@@ -18,6 +19,7 @@ namespace weir::ui {
 
 class PipelineDocument;
 class ProblemListModel;
+class ServerChecks;
 class ToneLabel;
 
 class ValidationPanel final : public QWidget
@@ -48,6 +50,7 @@ private:
     QStackedWidget *m_stack;
     QWidget *m_empty;
     QTimer m_debounce;
+    ServerChecks *m_serverChecks;
 };
 
 } // namespace weir::ui

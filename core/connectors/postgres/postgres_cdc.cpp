@@ -112,6 +112,17 @@ Result<QString> testPostgresCdcConnection(const PostgresCdcOptions &options)
              tables.join(QStringLiteral(", ")));
 }
 
+std::vector<model::FieldProblem> checkPostgresCdcServer(const PostgresCdcOptions &options)
+{
+    auto db = PgConnection::connect(options.connection);
+    if (!db)
+        return {};
+    Status level = checkWalLevel(db.value());
+    if (level || level.error().code != ErrorCode::Invalid)
+        return {};
+    return {{QStringLiteral("connection"), level.error().message}};
+}
+
 Result<QString> dropPostgresCdcSlot(const PostgresCdcOptions &options, const QString &pipeline,
                                     const QString &node)
 {

@@ -26,6 +26,7 @@
 #include "connectors/postgres/pgoutput.h"
 #include "engine/node.h"
 #include "model/node_config.h"
+#include "model/node_type_registry.h"
 
 #include <chrono>
 #include <deque>
@@ -58,6 +59,9 @@ Result<QString> dropPostgresCdcSlot(const PostgresCdcOptions &options, const QSt
 
 // Test connection in the designer: the server, wal_level, replication rights, the tables.
 Result<QString> testPostgresCdcConnection(const PostgresCdcOptions &options);
+
+// What the Problems panel lists for a reachable server: a wal_level other than logical.
+std::vector<model::FieldProblem> checkPostgresCdcServer(const PostgresCdcOptions &options);
 
 class PostgresCdcSource final : public engine::SourceNode
 {

@@ -190,6 +190,9 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
     cdc.testConnection = [](const model::NodeConfig &config) {
         return testPostgresCdcConnection(PostgresCdcOptions::fromConfig(config));
     };
+    cdc.checkServer = [](const model::NodeConfig &config) {
+        return checkPostgresCdcServer(PostgresCdcOptions::fromConfig(config));
+    };
     cdc.makeSource = [](const model::NodeConfig &config) {
         return std::make_unique<PostgresCdcSource>(PostgresCdcOptions::fromConfig(config));
     };

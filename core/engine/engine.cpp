@@ -342,7 +342,8 @@ void Engine::runSource(PlannedNode &node, std::size_t index)
                                  : -1;
         if (!batch.ingestTimeMicros)
             batch.ingestTimeMicros = common::nowMicros();
-        batch.backlog = progress.bytesBehind > 0 || progress.recordsBehind > 0;
+        batch.backlog =
+            progress.moreWaiting.value_or(progress.bytesBehind > 0 || progress.recordsBehind > 0);
         // A batch of only bad records still carries its positions: the sink must commit them.
         if ((!batch.empty() || !batch.positions.empty()) && !deliver(node, std::move(batch)))
             break;

@@ -89,6 +89,9 @@ struct SourceProgress
     // retained WAL), -1 when nothing, and a word on its state (the slot's wal_status).
     std::int64_t retainedBytes = -1;
     std::string upstreamStatus = {};
+    // Whether the next batch is already waiting, when the source knows (otherwise the engine
+    // takes any bytes or records behind for a backlog): a sink commits at once when not.
+    std::optional<bool> moreWaiting = {};
 };
 
 // The contract of a source (see ARCHITECTURE.md, "Positions, acknowledgements"):

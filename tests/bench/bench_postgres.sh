@@ -11,32 +11,11 @@
 # when none runs, and stopped again). Prints RESULT lines and the ratio (target >= 1.0x).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-PEERS="$ROOT/../shared/bench"
-source "$PEERS/lib.sh"
+source "$HERE/pg_bench_setup.sh" weir_bench_pg
 
 N=${BENCH_ROWS:-1000000}
-WEIR="$ROOT/build/release/app/cli/weir-run"
-if [[ ! -x "$WEIR" ]]; then
-  log "building the release preset"
-  (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build --preset release >/dev/null)
-fi
 ensure_data "$N"
 csv="$BENCH_DATA/orders_${N}.csv"
-mkdir -p "$BENCH_WORK"
-W=$(mktemp -d "$BENCH_WORK/weir_pg.XXXXXX")
-STARTED=0
-DB="weir_bench_$$"
-cleanup() {
-  [[ -n "${URI:-}" ]] && psql "$URI" -qAtc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-  [[ $STARTED == 1 ]] && "$PEERS/pg.sh" stop >/dev/null 2>&1 || true
-  rm -rf "$W"
-}
-trap cleanup EXIT
-"$PEERS/pg.sh" status >/dev/null 2>&1 || STARTED=1
-URI=$("$PEERS/pg.sh" start)
-psql "$URI" -qAtc "CREATE DATABASE $DB" >/dev/null
-export WEIR_BENCH_PG="${URI%/*}/$DB"
 
 cat >"$W/bench.weir.json" <<JSON
 {"format": 1, "name": "bench_pg",

@@ -13,33 +13,9 @@
 # changes per second (target >= 100k/s) and Weir's peak memory.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-PEERS="$ROOT/../shared/bench"
-source "$PEERS/lib.sh"
+source "$HERE/pg_bench_setup.sh" weir_cdc_bench
 
 N=${BENCH_ROWS:-1000000}
-WEIR="$ROOT/build/release/app/cli/weir-run"
-if [[ ! -x "$WEIR" ]]; then
-  log "building the release preset"
-  (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build --preset release >/dev/null)
-fi
-mkdir -p "$BENCH_WORK"
-W=$(mktemp -d "$BENCH_WORK/weir_cdc.XXXXXX")
-STARTED=0
-DB="weir_cdc_bench_$$"
-cleanup() {
-  if [[ -n "${URI:-}" ]]; then
-    psql "$URI" -qAtc "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '$DB'" >/dev/null 2>&1 || true
-    psql "$URI" -qAtc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-  fi
-  [[ $STARTED == 1 ]] && "$PEERS/pg.sh" stop >/dev/null 2>&1 || true
-  rm -rf "$W"
-}
-trap cleanup EXIT
-"$PEERS/pg.sh" status >/dev/null 2>&1 || STARTED=1
-URI=$("$PEERS/pg.sh" start)
-psql "$URI" -qAtc "CREATE DATABASE $DB" >/dev/null
-export WEIR_BENCH_PG="${URI%/*}/$DB"
 psql "$WEIR_BENCH_PG" -qAt <<SQL >/dev/null
 CREATE TABLE items (id int PRIMARY KEY, qty bigint NOT NULL, price numeric(12,2), note text);
 INSERT INTO items SELECT i, i % 97, (i % 1000) * 1.5, 'item ' || i FROM generate_series(1, $N) i;

@@ -79,7 +79,9 @@ Result<SlotState> inspectSlot(PgConnection &db, const std::string &slot)
 {
     auto row = db.query("SELECT plugin, coalesce(wal_status, ''), confirmed_flush_lsn::text, "
                         "coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint, "
-                        "active FROM pg_replication_slots WHERE slot_name = $1 AND database = "
+                        "active, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), "
+                        "confirmed_flush_lsn), 0)::bigint FROM pg_replication_slots WHERE "
+                        "slot_name = $1 AND database = "
                         "current_database()",
                         {slot});
     if (!row)
@@ -93,6 +95,7 @@ Result<SlotState> inspectSlot(PgConnection &db, const std::string &slot)
     s.confirmedFlushLsn = pgoutput::parseLsn(row->text(0, 2)).value_or(0);
     s.retainedBytes = std::stoll(row->text(0, 3));
     s.active = row->text(0, 4) == "t";
+    s.lagBytes = std::stoll(row->text(0, 5));
     return s;
 }
 

@@ -38,6 +38,7 @@ struct SlotState
     std::string walStatus; // reserved, extended, unreserved, lost
     std::uint64_t confirmedFlushLsn = 0;
     std::int64_t retainedBytes = 0; // WAL the slot keeps on the server
+    std::int64_t lagBytes = 0;      // WAL written after its confirmed position
     bool active = false;
 };
 

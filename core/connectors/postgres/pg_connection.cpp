@@ -243,6 +243,7 @@ Status PgConnection::startCopyBoth(const std::string &sql)
 Result<std::optional<std::string>> PgConnection::readCopyData(int timeoutMs)
 {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    bool consumed = false;
     for (;;) {
         char *buffer = nullptr;
         const int n = PQgetCopyData(m_conn, &buffer, 1);
@@ -264,14 +265,18 @@ Result<std::optional<std::string>> PgConnection::readCopyData(int timeoutMs)
         }
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0)
+        if (left.count() <= 0 && consumed)
             return std::optional<std::string>();
-        pollfd socket{PQsocket(m_conn), POLLIN, 0};
-        if (::poll(&socket, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
-            return makeError(ErrorCode::Transient,
-                             QStringLiteral("waiting for the replication stream failed"));
+        // Without time left, what already arrived on the socket still counts.
+        if (left.count() > 0) {
+            pollfd socket{PQsocket(m_conn), POLLIN, 0};
+            if (::poll(&socket, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
+                return makeError(ErrorCode::Transient,
+                                 QStringLiteral("waiting for the replication stream failed"));
+        }
         if (PQconsumeInput(m_conn) == 0)
             return lastError(nullptr, QStringLiteral("the replication stream failed"));
+        consumed = true;
     }
 }
 

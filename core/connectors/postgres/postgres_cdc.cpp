@@ -469,10 +469,13 @@ Result<engine::StepStatus> PostgresCdcSource::readStream(record::Batch &batch,
             message = std::move(*m_held);
             m_held.reset();
         } else {
+            // Whole transactions in hand: hand them over unless more is already here (latency
+            // first; under a backlog batches still fill up). Otherwise wait for the rest.
+            const bool handOver = !m_inTxn && (!batch.events.empty() || !batch.positions.empty());
             const auto left =
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-            auto got =
-                m_replication.readCopyData(static_cast<int>(std::max<long>(left.count(), 0)));
+            auto got = m_replication.readCopyData(
+                handOver ? 0 : static_cast<int>(std::max<long>(left.count(), 0)));
             if (!got)
                 return broken(got.error());
             if (!got->has_value())
@@ -509,6 +512,7 @@ Result<engine::StepStatus> PostgresCdcSource::readStream(record::Batch &batch,
     }
     if (Status s = keepAlive(); !s)
         return broken(s.error());
+    m_moreWaiting = m_held || m_inTxn || batch.events.size() >= kBatchRows;
     const bool done = m_caughtUp && !m_inTxn && !m_held;
     return done ? engine::StepStatus::Finished : engine::StepStatus::HaveMore;
 }
@@ -724,6 +728,7 @@ void PostgresCdcSource::checkSlotHealth()
     if (!slot || !slot->exists)
         return;
     m_retainedBytes = slot->retainedBytes;
+    m_lagBytes = slot->lagBytes;
     m_walStatus = slot->walStatus;
 }
 
@@ -782,8 +787,10 @@ Status PostgresCdcSource::acknowledge(const record::SourcePosition &position)
 engine::SourceProgress PostgresCdcSource::progress() const
 {
     engine::SourceProgress p;
-    if (m_phase == Phase::Streaming && m_serverLsn > m_confirmedLsn && m_confirmedLsn > 0)
-        p.bytesBehind = static_cast<std::int64_t>(m_serverLsn - m_confirmedLsn);
+    if (m_phase == Phase::Streaming) {
+        p.bytesBehind = m_lagBytes;
+        p.moreWaiting = m_moreWaiting;
+    }
     p.newestEventTimeMicros = m_newestCommitMicros;
     p.retainedBytes = m_retainedBytes;
     p.upstreamStatus = m_walStatus;

@@ -162,6 +162,8 @@ private:
     std::chrono::steady_clock::time_point m_lastHeartbeat;
     std::chrono::steady_clock::time_point m_lastSlotCheck;
     std::int64_t m_retainedBytes = -1; // the slot's, as last read
+    std::int64_t m_lagBytes = -1;      // WAL written after the slot's confirmed position
+    bool m_moreWaiting = false;        // the last batch ended with more to read
     std::string m_walStatus;
 };
 

@@ -156,9 +156,12 @@ private slots:
         exec(QStringLiteral(
             "CREATE TABLE typed (id bigint PRIMARY KEY, updated_at timestamp, small smallint, "
             "price numeric(12,4), ratio float8, ok boolean, day date, doc jsonb, raw bytea, "
-            "tags int[], label varchar(20), nan numeric); INSERT INTO typed VALUES (1, "
+            "tags int[], label varchar(20), nan numeric, names text[], flags boolean[], grid "
+            "numeric[], docs jsonb[]); INSERT INTO typed VALUES (1, "
             "'2024-03-01 10:00:00.5', 7, 12345678.1234, 0.1, true, '2024-03-01', '{\"a\": "
-            "[1, 2]}', '\\x00ff41', '{1,2,3}', 'ünï', 'NaN')"));
+            "[1, 2]}', '\\x00ff41', '{1,2,3}', 'ünï', 'NaN', ARRAY['a b', 'c\"d\\e', NULL, "
+            "'NULL'], ARRAY[true, false], '[0:1][1:2]={{1.50,-2},{3e2,NaN}}', ARRAY['{\"k\": "
+            "[1]}'::jsonb, 'null'])"));
         auto source = openSource(options("typed"));
         QVERIFY(source);
         const ReadResult r = readAll(*source);
@@ -179,7 +182,12 @@ private slots:
         QCOMPARE(at("doc").toText(), std::string(R"({"a": [1, 2]})"));
         QCOMPARE(at("raw").kind(), ValueKind::Bytes);
         QCOMPARE(at("raw").text(), std::string("\x00\xff\x41", 3));
-        QCOMPARE(at("tags").toText(), std::string("{1,2,3}"));
+        // Arrays as JSON text, whatever PostgreSQL's quoting and lower bounds.
+        QCOMPARE(at("tags").toText(), std::string("[1,2,3]"));
+        QCOMPARE(at("names").toText(), std::string("[\"a b\",\"c\\\"d\\\\e\",null,\"NULL\"]"));
+        QCOMPARE(at("flags").toText(), std::string("[true,false]"));
+        QCOMPARE(at("grid").toText(), std::string(R"([[1.50,-2],[300,"NaN"]])"));
+        QCOMPARE(at("docs").toText(), std::string(R"([{"k": [1]},null])"));
         QCOMPARE(at("label").toText(), std::string("ünï"));
         QCOMPARE(at("nan").kind(), ValueKind::String);
     }

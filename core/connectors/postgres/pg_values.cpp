@@ -1,6 +1,7 @@
 #include "connectors/postgres/pg_values.h"
 
 #include "common/time_format.h"
+#include "connectors/postgres/pg_array.h"
 
 #include <charconv>
 #include <cstdlib>
@@ -101,6 +102,10 @@ record::Value valueFromPgText(unsigned typeOid, std::string_view text)
             return record::Value::fromBytes(std::move(*bytes));
         break;
     default:
+        if (const auto elements = arrayElementsOf(typeOid)) {
+            if (auto json = pgArrayToJson(text, *elements))
+                return record::Value::fromString(std::move(*json));
+        }
         break;
     }
     return record::Value::fromString(std::string(text));

@@ -2,8 +2,8 @@
 
 // PostgreSQL values to and from record values, in libpq's text format, shared by the source
 // and the change stream. The session runs with DateStyle ISO and TimeZone UTC, so timestamps
-// read back exactly; numeric keeps its exact text; json, jsonb, arrays and other types stay
-// in PostgreSQL's own text form.
+// read back exactly; numeric keeps its exact text; arrays of built-in types become JSON text
+// (pg_array.h); json, jsonb and other types stay in PostgreSQL's own text form.
 
 #include "record/value.h"
 

@@ -204,6 +204,15 @@ private slots:
         QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), 1);
         QVERIFY(queryText(state, QStringLiteral("SELECT error FROM dead_letters"))
                     .contains(QLatin1String("REPLICA IDENTITY FULL")));
+        // Retried, the change carries the columns it has: the target takes them and keeps the
+        // large value it holds, never a NULL in its place.
+        const ProcessResult retried = runWeir(
+            {QStringLiteral("dlq"), QStringLiteral("retry"), QStringLiteral("--state"), state});
+        QVERIFY2(retried.exitCode == 0, retried.err.constData());
+        QCOMPARE(queryInt(state, QStringLiteral("SELECT count(*) FROM dead_letters")), 0);
+        QCOMPARE(queryText(target(plain), QStringLiteral("SELECT n || ' ' || body FROM target "
+                                                         "WHERE id = 1")),
+                 QStringLiteral("1 ") + body);
     }
 
     void killNineDuringSnapshotAndStream()

@@ -80,7 +80,8 @@ std::optional<int> compareOrder(const Value &a, const Value &b)
 std::optional<std::vector<std::size_t>> latestPerKey(const record::Batch &batch, std::size_t from,
                                                      std::size_t to,
                                                      const std::vector<int> &keyColumns,
-                                                     int orderColumn)
+                                                     int orderColumn,
+                                                     std::optional<record::ValueKind> orderKind)
 {
     std::unordered_map<std::string, std::size_t> winner;
     winner.reserve(to - from);
@@ -89,6 +90,11 @@ std::optional<std::vector<std::size_t>> latestPerKey(const record::Batch &batch,
         const record::ChangeEvent &e = batch.events[i];
         if (e.op == record::Op::Delete)
             return std::nullopt;
+        if (orderKind && orderColumn >= 0) {
+            const Value &order = valueAt(e.after, orderColumn);
+            if (!order.isNull() && order.kind() != *orderKind)
+                return std::nullopt;
+        }
         key.clear();
         for (const int column : keyColumns)
             appendKeyPart(key, valueAt(e.after, column));

@@ -20,10 +20,12 @@ namespace weir::connectors {
 // (the values of `keyColumns`) the event with the greatest `orderColumn` value, the later one
 // on a tie; with `orderColumn` < 0 simply the last one. A null order value loses to any other
 // (DESC NULLS LAST). Nullopt when the range holds a delete or two order values whose SQL
-// order it cannot know (text, whose order is the database's collation; decimals; mixed kinds).
-std::optional<std::vector<std::size_t>> latestPerKey(const record::Batch &batch, std::size_t from,
-                                                     std::size_t to,
-                                                     const std::vector<int> &keyColumns,
-                                                     int orderColumn);
+// order it cannot know (text, whose order is the database's collation; decimals; mixed kinds),
+// or, with `orderKind`, an order value of another kind (the column SQL compares in has that
+// type: values of another kind would be compared after a conversion).
+std::optional<std::vector<std::size_t>>
+latestPerKey(const record::Batch &batch, std::size_t from, std::size_t to,
+             const std::vector<int> &keyColumns, int orderColumn,
+             std::optional<record::ValueKind> orderKind = std::nullopt);
 
 } // namespace weir::connectors

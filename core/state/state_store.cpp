@@ -368,7 +368,11 @@ Result<qint64> StateStore::downsampleMetrics(qint64 beforeMs)
                 "retained_bytes, upstream_status, resolution_s) "
                 "SELECT run_id, node, time_ms / 60000 * 60000, max(records_in), max(records_out), "
                 "max(errors), max(dead_letters), max(queue_depth), max(lag_ms), min(bytes_behind), "
-                "avg(commit_ms), max(records_behind), max(retained_bytes), max(upstream_status), "
+                "avg(commit_ms), max(records_behind), max(retained_bytes), "
+                "CASE max(CASE upstream_status WHEN 'lost' THEN 4 WHEN 'unreserved' THEN 3 "
+                "WHEN 'extended' THEN 2 WHEN 'reserved' THEN 1 ELSE 0 END) WHEN 4 THEN 'lost' "
+                "WHEN 3 THEN 'unreserved' WHEN 2 THEN 'extended' WHEN 1 THEN 'reserved' "
+                "ELSE max(upstream_status) END, " // the minute's worst slot state
                 "60 FROM metrics WHERE resolution_s = 1 AND "
                 "time_ms < ?1 "
                 "GROUP BY run_id, node, time_ms / 60000")

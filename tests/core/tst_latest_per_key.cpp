@@ -9,6 +9,7 @@ using weir::record::Batch;
 using weir::record::ChangeEvent;
 using weir::record::Op;
 using weir::record::Value;
+using weir::record::ValueKind;
 using weir::test::sinkBatch;
 using weir::test::sinkEvent;
 using Picked = std::optional<std::vector<std::size_t>>;
@@ -95,6 +96,18 @@ private slots:
         batch.events[2].after.resize(1);
         QCOMPARE(latestPerKey(batch, 0, batch.size(), {kId, kStatus}, kUpdatedAt),
                  indices({0, 1, 2}));
+    }
+
+    void onlyOrderValuesOfTheTargetsKind()
+    {
+        // The target's column is a timestamp: timestamps are compared here, anything else is
+        // left to SQL (which would compare it converted).
+        const Batch batch =
+            sinkBatch({row(1, "2024-01-01T00:00:02Z", 0), row(1, "2024-01-01T00:00:01Z", 1)}, 2);
+        QCOMPARE(latestPerKey(batch, 0, 2, {kId}, kUpdatedAt, ValueKind::Timestamp), indices({0}));
+        QCOMPARE(latestPerKey(batch, 0, 2, {kId}, kUpdatedAt, ValueKind::Int), Picked());
+        const Batch nulls = sinkBatch({row(1, nullptr, 0), row(1, nullptr, 1)}, 2);
+        QCOMPARE(latestPerKey(nulls, 0, 2, {kId}, kUpdatedAt, ValueKind::Int), indices({1}));
     }
 
     void onlyTheRangeIsLookedAt()

@@ -4,6 +4,7 @@
 
 using weir::connectors::postgres::ArrayElements;
 using weir::connectors::postgres::arrayElementsOf;
+using weir::connectors::postgres::jsonToPgArray;
 using weir::connectors::postgres::pgArrayToJson;
 
 Q_DECLARE_METATYPE(ArrayElements)
@@ -66,6 +67,49 @@ private slots:
         }
         QVERIFY(got);
         QCOMPARE(QString::fromStdString(*got), json);
+    }
+
+    void backToPostgres_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("array"); // empty: not a JSON array
+        QTest::newRow("numbers") << "[1, -2.50, 1e+20]"
+                                 << "{1,-2.50,1e+20}";
+        QTest::newRow("null and booleans") << "[null,true,false]"
+                                           << "{NULL,true,false}";
+        QTest::newRow("empty") << " [ ] "
+                               << "{}";
+        QTest::newRow("nested") << "[[1,2],[3,4]]"
+                                << "{{1,2},{3,4}}";
+        QTest::newRow("strings quoted and escaped") << "[\"a b\",\"c\\\"d\",\"e\\\\f\",\"NULL\"]"
+                                                    << "{\"a b\",\"c\\\"d\",\"e\\\\f\",\"NULL\"}";
+        QTest::newRow("json escapes decoded")
+            << "[\"\\u00fc\\n\\ud83d\\ude00\"]" << QStringLiteral("{\"ü\n😀\"}");
+        QTest::newRow("objects as quoted json") << "[{\"k\": [1, \"}\"]}]"
+                                                << "{\"{\\\"k\\\": [1, \\\"}\\\"]}\"}";
+        QTest::newRow("not an array") << "{\"a\": 1}"
+                                      << "";
+        QTest::newRow("bare word") << "[abc]"
+                                   << "";
+        QTest::newRow("unclosed") << "[1,2"
+                                  << "";
+        QTest::newRow("trailing") << "[1] x"
+                                  << "";
+        QTest::newRow("lone surrogate") << "[\"\\ud83d\"]"
+                                        << "";
+    }
+
+    void backToPostgres()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, array);
+        const auto got = jsonToPgArray(json.toStdString());
+        if (array.isEmpty()) {
+            QVERIFY2(!got, got ? got->c_str() : "");
+            return;
+        }
+        QVERIFY(got);
+        QCOMPARE(QString::fromStdString(*got), array);
     }
 
     void builtInArrayTypes()

@@ -104,6 +104,31 @@ private slots:
         QVERIFY(sink->close());
     }
 
+    void jsonArraysLoadIntoArrayColumns()
+    {
+        // Sources give PostgreSQL arrays as JSON; a target with array columns gets arrays.
+        QCOMPARE(scalar(QStringLiteral("CREATE TABLE arrays (id bigint PRIMARY KEY, tags int[], "
+                                       "names text[], grid numeric[], note text)")),
+                 QString());
+        auto sink = openSink("arrays", false, false);
+        QVERIFY(sink);
+        record::Batch batch = sinkBatch({}, 1);
+        batch.schema = record::makeSchema({"id", "tags", "names", "grid", "note"});
+        record::ChangeEvent &e = batch.events.emplace_back();
+        e.op = Op::Create;
+        e.after = {Value::fromInt(1), Value::fromString("[1, 2, null]"),
+                   Value::fromString("[\"a b\",\"c\\\"d\\\\e\",null,\"NULL\",\"\\u00fc\"]"),
+                   Value::fromString("[[1.50,-2],[300,\"NaN\"]]"),
+                   Value::fromString("[1,2]")}; // a text column keeps the JSON
+        auto w = writeAndCommit(*sink, batch);
+        QVERIFY2(w, w ? "" : qPrintable(w.error().message));
+        QCOMPARE(scalar(QStringLiteral("SELECT tags::text || ' ' || array_length(names, 1) || ' "
+                                       "' || (names[2] = 'c\"d\\e' AND names[3] IS NULL AND "
+                                       "names[4] = 'NULL' AND names[5] = 'ü') || ' ' || "
+                                       "grid::text || ' ' || note FROM arrays")),
+                 QStringLiteral("{1,2,NULL} 5 true {{1.50,-2},{300,NaN}} [1,2]"));
+    }
+
     void softDeleteKeepsTheRow()
     {
         auto sink = openSink("soft_orders", true);

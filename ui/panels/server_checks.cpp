@@ -58,7 +58,12 @@ std::vector<model::Problem> ServerChecks::problems() const
 
 void ServerChecks::refresh()
 {
+    QHash<QString, int> seen; // a duplicated id is the validator's problem; never checked
+    for (const model::NodeSpec &node : m_document->pipeline().nodes)
+        ++seen[node.id];
     for (const model::NodeSpec &node : m_document->pipeline().nodes) {
+        if (seen.value(node.id) > 1)
+            continue;
         const model::NodeType *type = m_document->registry().find(node.type);
         if (!type || !type->checkServer)
             continue;

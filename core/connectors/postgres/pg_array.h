@@ -27,4 +27,10 @@ std::optional<ArrayElements> arrayElementsOf(unsigned typeOid);
 // `text` as JSON; nullopt when it is not an array in PostgreSQL's output format.
 std::optional<std::string> pgArrayToJson(std::string_view text, ArrayElements elements);
 
+// The way back, for a target column of an array type: a JSON array ([1,null,"a b"],
+// [[1,2],[3,4]], [{"k":1}]) as PostgreSQL's array input ({1,NULL,"a b"}, {{1,2},{3,4}},
+// {"{\"k\":1}"}); strings and objects quoted, null as NULL. Nullopt when `json` is not a JSON
+// array.
+std::optional<std::string> jsonToPgArray(std::string_view json);
+
 } // namespace weir::connectors::postgres

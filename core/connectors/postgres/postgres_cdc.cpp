@@ -115,7 +115,7 @@ Result<QString> testPostgresCdcConnection(const PostgresCdcOptions &options)
 std::vector<model::FieldProblem> checkPostgresCdcServer(const PostgresCdcOptions &options)
 {
     auto db = PgConnection::connect(options.connection);
-    if (!db)
+    if (!db || !db->exec("SET statement_timeout = 10000")) // a server that hangs: no answer
         return {};
     Status level = checkWalLevel(db.value());
     if (level || level.error().code != ErrorCode::Invalid)
@@ -451,6 +451,7 @@ Result<engine::StepStatus> PostgresCdcSource::readStream(record::Batch &batch,
     auto broken = [&](Error error) -> Result<engine::StepStatus> {
         m_replication = PgConnection();
         m_streaming = false;
+        m_moreWaiting = false;
         if (!batch.events.empty() || !batch.positions.empty() || !dead.empty())
             return engine::StepStatus::HaveMore;
         return error;
@@ -719,9 +720,11 @@ Status PostgresCdcSource::keepAlive()
 
 void PostgresCdcSource::checkSlotHealth()
 {
-    // Best effort: with the catalog session down, the figures wait for the next try (the
-    // stream itself says when the server is gone).
+    // Best effort: with the catalog session down, the figures are unknown until the next
+    // try (the stream itself says when the server is gone).
     m_lastSlotCheck = Clock::now();
+    m_retainedBytes = m_lagBytes = -1;
+    m_walStatus.clear();
     if (!m_sql.isUsable() && !connectSql())
         return;
     auto slot = inspectSlot(m_sql, m_slot);

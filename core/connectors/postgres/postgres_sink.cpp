@@ -3,6 +3,7 @@
 #include "common/sqlite_db.h" // quoteIdentifier: the same rule in both dialects
 #include "common/time_format.h"
 #include "connectors/latest_per_key.h"
+#include "connectors/postgres/pg_array.h"
 #include "record/record_json.h"
 
 #include <charconv>
@@ -108,12 +109,21 @@ void appendField(std::string &out, const record::Value &v)
 }
 
 // One COPY line: the values, then the row's place in the batch and its op unless `seq` is
-// negative (the latest versions only: no order or op left to settle).
-void appendRow(std::string &out, const record::ChangeEvent &e, std::size_t width, std::int64_t seq)
+// negative (the latest versions only: no order or op left to settle). In columns whose flag in
+// `arrays` is set (the target's array columns), a JSON array is written as PostgreSQL's
+// array input: sources give arrays as JSON.
+void appendRow(std::string &out, const record::ChangeEvent &e, std::size_t width, std::int64_t seq,
+               const std::vector<bool> &arrays)
 {
     const auto &values = e.current();
     for (std::size_t i = 0; i < width; ++i) {
-        if (i < values.size())
+        std::optional<std::string> array;
+        if (i < values.size() && i < arrays.size() && arrays[i] &&
+            values[i].kind() == ValueKind::String && values[i].text().starts_with('['))
+            array = jsonToPgArray(values[i].text());
+        if (array)
+            appendEscaped(out, *array);
+        else if (i < values.size())
             appendField(out, values[i]);
         else
             out += "\\N";
@@ -262,6 +272,47 @@ Status PostgresSink::ensureTable(const record::Batch &batch)
     return {};
 }
 
+Result<std::pair<bool, std::optional<record::ValueKind>>> PostgresSink::orderKindOfTarget()
+{
+    if (m_options.orderBy.empty())
+        return std::pair{true, std::optional<record::ValueKind>()};
+    // SQL compares order values in the target column's type: the sink picks the latest itself
+    // only where that is the values' own order (whole numbers, doubles, booleans, timestamps
+    // to the microsecond), never text (collations) or rounding types.
+    auto type = m_db.query("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                           "attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped",
+                           {quoteIdentifier(m_options.table), m_options.orderBy});
+    if (!type)
+        return type.error();
+    const std::string name = type->rows() ? type->text(0, 0) : std::string();
+    using K = record::ValueKind;
+    if (name == "bigint" || name == "integer" || name == "smallint")
+        return std::pair{true, std::optional<K>(K::Int)};
+    if (name == "double precision")
+        return std::pair{true, std::optional<K>(K::Double)};
+    if (name == "boolean")
+        return std::pair{true, std::optional<K>(K::Bool)};
+    if (name == "timestamp with time zone" || name == "timestamp without time zone")
+        return std::pair{true, std::optional<K>(K::Timestamp)};
+    return std::pair{false, std::optional<K>()};
+}
+
+Status PostgresSink::findArrayColumns(const record::Schema &schema)
+{
+    auto arrays = m_db.query("SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = "
+                             "a.atttypid WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND "
+                             "NOT a.attisdropped AND t.typcategory = 'A'",
+                             {quoteIdentifier(m_options.table)});
+    if (!arrays)
+        return arrays.error();
+    m_arrayColumns.assign(schema.size(), false);
+    for (int r = 0; r < arrays->rows(); ++r) {
+        if (const int i = schema.indexOf(arrays->text(r, 0)); i >= 0)
+            m_arrayColumns[static_cast<std::size_t>(i)] = true;
+    }
+    return {};
+}
+
 Status PostgresSink::prepareFor(const record::Batch &batch)
 {
     if (m_preparedFor == batch.schema)
@@ -324,6 +375,17 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     for (const std::string &k : m_options.keyColumns)
         m_keyIndices.push_back(schema.indexOf(k));
     m_orderIndex = m_options.orderBy.empty() ? -1 : schema.indexOf(m_options.orderBy);
+    if (Status s = findArrayColumns(schema); !s)
+        return s;
+    m_clientPicksLatest = false;
+    m_orderKind.reset();
+    if (m_options.upsert) {
+        auto picks = orderKindOfTarget();
+        if (!picks)
+            return picks.error();
+        m_clientPicksLatest = picks->first;
+        m_orderKind = picks->second;
+    }
     const std::string head = "INSERT INTO " + table + " AS t (" + joined(inserted, ", ") + ") ";
     if (!m_options.upsert) {
         m_mergeSql.push_back(head + "SELECT " + joined(selected, ", ") +
@@ -343,6 +405,9 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
         order += ", " + quoteIdentifier(m_options.orderBy) + " DESC NULLS LAST";
     std::string conflict = " ON CONFLICT (" + joined(keys, ", ") + ") ";
     if (updates.empty()) {
+        // Every column a key: nothing to update, and keys SQL holds equal (citext, 1.0 and
+        // 1.00) would not be refused here; SQL picks.
+        m_clientPicksLatest = false;
         conflict += "DO NOTHING";
     } else {
         conflict += "DO UPDATE SET " + joined(updates, ", ");
@@ -381,9 +446,9 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
 std::optional<std::vector<std::size_t>>
 PostgresSink::latestVersions(const record::Batch &batch, std::size_t from, std::size_t to) const
 {
-    if (!m_options.upsert)
+    if (!m_clientPicksLatest)
         return std::nullopt;
-    return latestPerKey(batch, from, to, m_keyIndices, m_orderIndex);
+    return latestPerKey(batch, from, to, m_keyIndices, m_orderIndex, m_orderKind);
 }
 
 Status PostgresSink::stageAndMerge(const record::Batch &batch, std::size_t from, std::size_t to,
@@ -396,7 +461,8 @@ Status PostgresSink::stageAndMerge(const record::Batch &batch, std::size_t from,
         constexpr std::size_t piece = std::size_t{64} * 1024;
         for (; staged < rows && out.size() < piece; ++staged) {
             const std::size_t i = latest ? (*latest)[staged] : from + staged;
-            appendRow(out, batch.events[i], width, latest ? -1 : static_cast<std::int64_t>(i));
+            appendRow(out, batch.events[i], width, latest ? -1 : static_cast<std::int64_t>(i),
+                      m_arrayColumns);
         }
         return staged < rows;
     });

@@ -57,6 +57,11 @@ public:
 
 private:
     Status prepareFor(const record::Batch &batch);
+    // Which columns of the records are arrays in the target (JSON arrays are converted).
+    Status findArrayColumns(const record::Schema &schema);
+    // Whether the sink may pick the latest version of each key itself, and the one kind of
+    // order value it may compare then: the order_by column's type in the target decides.
+    Result<std::pair<bool, std::optional<record::ValueKind>>> orderKindOfTarget();
     Status ensureTable(const record::Batch &batch);
     // Stages the batch (all rows, or in halves when the server refuses some) and merges it.
     Status writeEvents(const record::Batch &batch, std::vector<engine::DeadLetter> &dead);
@@ -86,6 +91,9 @@ private:
     std::vector<std::string> m_mergeLatest;         // …or one version per key (latestPerKey)
     std::vector<int> m_keyIndices;                  // key columns in the prepared schema
     int m_orderIndex = -1;                          // order_by column, or -1
+    std::vector<bool> m_arrayColumns;               // by schema index: the target's arrays
+    bool m_clientPicksLatest = false;               // latestVersions may pick (see below)
+    std::optional<record::ValueKind> m_orderKind;   // the only order values it compares
     bool m_inTransaction = false;
     std::int64_t m_stagedRows = 0;
     std::chrono::steady_clock::time_point m_transactionStart;

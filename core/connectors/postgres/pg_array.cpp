@@ -249,140 +249,137 @@ private:
             if (c != '\\') {
                 text += c;
                 continue;
-        }
-        if (m_at >= m_json.size())
-            return false;
-        const char e = m_json[m_at++];
-        switch (e) {
-        case 'b':
-            text += '\b';
-            break;
-        case 'f':
-            text += '\f';
-            break;
-        case 'n':
-            text += '\n';
-            break;
-        case 'r':
-            text += '\r';
-            break;
-        case 't':
-            text += '\t';
-            break;
-        case 'u': {
-            unsigned code = 0;
-            if (!hex4(code))
-                return false;
-            if (code >= 0xd800 && code < 0xdc00) { // a surrogate pair
-                unsigned low = 0;
-                if (!take('\\') || !take('u') || !hex4(low) || low < 0xdc00 || low > 0xdfff)
-                    return false;
-                code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
             }
-            utf8(text, code);
-            break;
+            if (m_at >= m_json.size())
+                return false;
+            const char e = m_json[m_at++];
+            switch (e) {
+            case 'b':
+                text += '\b';
+                break;
+            case 'f':
+                text += '\f';
+                break;
+            case 'n':
+                text += '\n';
+                break;
+            case 'r':
+                text += '\r';
+                break;
+            case 't':
+                text += '\t';
+                break;
+            case 'u': {
+                unsigned code = 0;
+                if (!hex4(code))
+                    return false;
+                if (code >= 0xd800 && code < 0xdc00) { // a surrogate pair
+                    unsigned low = 0;
+                    if (!take('\\') || !take('u') || !hex4(low) || low < 0xdc00 || low > 0xdfff)
+                        return false;
+                    code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+                }
+                utf8(text, code);
+                break;
+            }
+            default: // " \ /
+                text += e;
+            }
         }
-        default: // " \ /
-            text += e;
-        }
+        return false;
     }
-    return false;
-}
 
     bool hex4(unsigned &code)
-{
-    if (m_at + 4 > m_json.size())
-        return false;
-    code = 0;
-    for (int i = 0; i < 4; ++i) {
-        const char c = m_json[m_at++];
-        code <<= 4;
-        if (c >= '0' && c <= '9')
-            code |= static_cast<unsigned>(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            code |= static_cast<unsigned>(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            code |= static_cast<unsigned>(c - 'A' + 10);
-        else
+    {
+        if (m_at + 4 > m_json.size())
             return false;
-    }
-    return true;
-}
-
-static void utf8(std::string &out, unsigned code)
-{
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xc0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3f));
-    } else if (code < 0x10000) {
-        out += static_cast<char>(0xe0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
-        out += static_cast<char>(0x80 | (code & 0x3f));
-    } else {
-        out += static_cast<char>(0xf0 | (code >> 18));
-        out += static_cast<char>(0x80 | ((code >> 12) & 0x3f));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
-        out += static_cast<char>(0x80 | (code & 0x3f));
-    }
-}
-
-// Past a JSON object, strings inside it included.
-bool skipObject()
-{
-    int depth = 0;
-    while (m_at < m_json.size()) {
-        const char c = m_json[m_at];
-        if (c == '"') {
-            std::string ignored;
-            if (!string(ignored))
+        code = 0;
+        for (int i = 0; i < 4; ++i) {
+            const char c = m_json[m_at++];
+            code <<= 4;
+            if (c >= '0' && c <= '9')
+                code |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                code |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                code |= static_cast<unsigned>(c - 'A' + 10);
+            else
                 return false;
-            continue;
         }
-        ++m_at;
-        if (c == '{' || c == '[')
-            ++depth;
-        else if ((c == '}' || c == ']') && --depth == 0)
-            return true;
+        return true;
     }
-    return false;
-}
 
-// An element in double quotes, with PostgreSQL's backslash escapes.
-static void quoted(std::string &out, std::string_view text)
-{
-    out += '"';
-    for (const char c : text) {
-        if (c == '"' || c == '\\')
-            out += '\\';
-        out += c;
+    static void utf8(std::string &out, unsigned code)
+    {
+        if (code < 0x80) {
+            out += static_cast<char>(code);
+        } else if (code < 0x800) {
+            out += static_cast<char>(0xc0 | (code >> 6));
+            out += static_cast<char>(0x80 | (code & 0x3f));
+        } else if (code < 0x10000) {
+            out += static_cast<char>(0xe0 | (code >> 12));
+            out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (code & 0x3f));
+        } else {
+            out += static_cast<char>(0xf0 | (code >> 18));
+            out += static_cast<char>(0x80 | ((code >> 12) & 0x3f));
+            out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (code & 0x3f));
+        }
     }
-    out += '"';
-}
 
-void space()
-{
-    while (m_at < m_json.size() && (m_json[m_at] == ' ' || m_json[m_at] == '\t' ||
-                                    m_json[m_at] == '\n' || m_json[m_at] == '\r'))
-        ++m_at;
-}
-
-char peek() const
-{
-    return m_at < m_json.size() ? m_json[m_at] : '\0';
-}
-
-bool take(char c)
-{
-    if (peek() != c)
+    // Past a JSON object, strings inside it included.
+    bool skipObject()
+    {
+        int depth = 0;
+        while (m_at < m_json.size()) {
+            const char c = m_json[m_at];
+            if (c == '"') {
+                std::string ignored;
+                if (!string(ignored))
+                    return false;
+                continue;
+            }
+            ++m_at;
+            if (c == '{' || c == '[')
+                ++depth;
+            else if ((c == '}' || c == ']') && --depth == 0)
+                return true;
+        }
         return false;
-    ++m_at;
-    return true;
-}
+    }
 
-std::string_view m_json;
-std::size_t m_at = 0;
+    // An element in double quotes, with PostgreSQL's backslash escapes.
+    static void quoted(std::string &out, std::string_view text)
+    {
+        out += '"';
+        for (const char c : text) {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+
+    void space()
+    {
+        while (m_at < m_json.size() && (m_json[m_at] == ' ' || m_json[m_at] == '\t' ||
+                                        m_json[m_at] == '\n' || m_json[m_at] == '\r'))
+            ++m_at;
+    }
+
+    char peek() const { return m_at < m_json.size() ? m_json[m_at] : '\0'; }
+
+    bool take(char c)
+    {
+        if (peek() != c)
+            return false;
+        ++m_at;
+        return true;
+    }
+
+    std::string_view m_json;
+    std::size_t m_at = 0;
 };
 
 } // namespace

@@ -44,6 +44,7 @@ Result<record::Batch> recordOf(const state::DeadLetterEntry &entry, const model:
         }
         batch.schema = record::makeSchema(std::move(names));
         batch.stream = entry.stream.toStdString();
+        batch.table = entry.table;
         event.offset = entry.offset;
         event.line = entry.line;
         event.location = entry.location;
@@ -56,9 +57,12 @@ Result<record::Batch> recordOf(const state::DeadLetterEntry &entry, const model:
                                                  .arg(error.column)
                                                  .arg(QString::fromStdString(error.message)));
     const model::NodeConfig config(node.id, pipelineDir, type->schema.withDefaults(node.config));
-    return type->readDeadLetter(config,
-                                model::DeadLetterText{entry.stream.toStdString(), entry.payload,
-                                                      entry.offset, entry.line, entry.location});
+    auto batch = type->readDeadLetter(config, model::DeadLetterText{entry.stream.toStdString(),
+                                                                    entry.payload, entry.offset,
+                                                                    entry.line, entry.location});
+    if (batch)
+        batch->table = entry.table;
+    return batch;
 }
 
 using RecordKey = std::tuple<QString, qint64, std::string>; // stream, offset, location
@@ -138,7 +142,8 @@ RetryReport retryDeadLetters(state::StateStore &store,
                 injected.push_back(e);
             } else {
                 stillBad.push_back(DeadLetter{e.stream.toStdString(), e.offset, e.line,
-                                              batch.error().message, e.payload, e.location});
+                                              batch.error().message, e.payload, e.location,
+                                              e.table});
             }
             ++report.retried;
         }

@@ -2,6 +2,7 @@
 
 #include "common/secrets.h"
 #include "model/alert_rules.h"
+#include "record/batch.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -31,6 +32,7 @@ public:
         if (m_edgesOk) {
             checkCycles();
             checkReachability();
+            checkTableRouting();
         }
     }
 
@@ -294,20 +296,54 @@ private:
 
     bool reachesSink(const QString &start) const
     {
+        for (const QString &id : downstreamOf(start)) {
+            const NodeType *type = typeOf(id);
+            if (type && type->category == NodeCategory::Sink)
+                return true;
+        }
+        return false;
+    }
+
+    // Every node a path from `start` reaches, `start` included.
+    std::set<QString> downstreamOf(const QString &start) const
+    {
         std::set<QString> seen{start};
         std::vector<QString> todo{start};
         while (!todo.empty()) {
             const QString id = todo.back();
             todo.pop_back();
-            const NodeType *type = typeOf(id);
-            if (type && type->category == NodeCategory::Sink)
-                return true;
             for (const EdgeSpec *e : m_pipeline.edgesFrom(id)) {
                 if (seen.insert(e->to.node).second)
                     todo.push_back(e->to.node);
             }
         }
-        return false;
+        return seen;
+    }
+
+    // A source of several tables (change data capture) sends the rows of each in its own
+    // batches; a sink downstream with a plain table name would mix them in one table.
+    void checkTableRouting()
+    {
+        for (const NodeSpec &source : m_pipeline.nodes) {
+            const qsizetype tables = source.config.value(QStringLiteral("tables")).toArray().size();
+            const NodeType *type = typeOf(source.id);
+            if (!type || type->category != NodeCategory::Source || tables < 2)
+                continue;
+            for (const QString &id : downstreamOf(source.id)) {
+                const NodeSpec *sink = m_pipeline.node(id);
+                const NodeType *sinkType = typeOf(id);
+                const QJsonValue table = sink->config.value(QStringLiteral("table"));
+                if (!sinkType || sinkType->category != NodeCategory::Sink || !table.isString() ||
+                    record::namesUpstreamTable(table.toString().toStdString()))
+                    continue;
+                nodeProblem(id, QStringLiteral("table"),
+                            QStringLiteral("receives the %1 tables of %2: put {table} in the "
+                                           "table name (e.g. \"{table}\" or \"raw_{table}\") so "
+                                           "each goes into its own table")
+                                .arg(tables)
+                                .arg(source.id));
+            }
+        }
     }
 
     const NodeTypeRegistry &m_registry;

@@ -2,6 +2,12 @@
 
 namespace weir::record {
 
+bool namesUpstreamTable(std::string_view tableSetting)
+{
+    return tableSetting.find("{table}") != std::string_view::npos ||
+           tableSetting.find("{schema}") != std::string_view::npos;
+}
+
 void keepEvents(Batch &batch, const std::vector<bool> &keep)
 {
     std::size_t kept = 0;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace weir::record {
@@ -39,6 +40,9 @@ struct Batch
     std::vector<ChangeEvent> events;
     std::vector<SourcePosition> positions; // end positions this batch covers, one per source
     std::string stream;                    // the source stream the events come from
+    // The upstream table the events are rows of ("schema.table"), when the source reads
+    // several (change data capture): a sink routes by it. Empty otherwise.
+    std::string table;
     std::int64_t ingestTimeMicros = 0;
     // The source was still behind its head when it produced this batch (bytes of a file left,
     // a consumer's lag): the next batch is on its way.
@@ -47,6 +51,10 @@ struct Batch
     std::size_t size() const { return events.size(); }
     bool empty() const { return events.empty(); }
 };
+
+// Whether a sink's table setting names the upstream table of each batch ("{table}" or
+// "{schema}", see connectors/table_routing.h).
+bool namesUpstreamTable(std::string_view tableSetting);
 
 // The kind of the first non-null value of column `index` in the batch (String when all are
 // null): what a sink creates the column as.

@@ -65,7 +65,7 @@ const char *const kRunColumns = "id, pipeline, file, started_ms, finished_ms, st
                                 "records_out, errors, dead_letters, message";
 const char *const kDeadLetterColumns =
     "id, pipeline, node, stream, \"offset\", line, error, attempts, payload, created_ms, run_id, "
-    "location";
+    "location, source_table";
 
 // WHERE clause for a filter; bindFilter binds its values in the same order.
 std::string filterClause(const DeadLetterFilter &f)
@@ -120,7 +120,8 @@ DeadLetterEntry readEntry(const SqliteStatement &s)
                            s.columnInt(4),     s.columnInt(5),
                            s.columnQString(6), static_cast<int>(s.columnInt(7)),
                            s.columnQString(8), s.columnInt(9),
-                           s.columnInt(10),    s.columnText(11)};
+                           s.columnInt(10),    s.columnText(11),
+                           s.columnText(12)};
 }
 
 // Runs a one-row SELECT and reads it, or says which id is missing.
@@ -191,8 +192,8 @@ Status upsertDeadLetters(SqliteDb &db, const engine::NodeContext &node,
     // a second one; created_ms keeps the first failure.
     auto stmt =
         db.prepare("INSERT INTO dead_letters(pipeline, node, stream, \"offset\", line, "
-                   "error, payload, created_ms, run_id, location) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                   "error, payload, created_ms, run_id, location, source_table) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT(pipeline, node, stream, \"offset\", location) DO UPDATE SET "
                    "attempts = attempts + 1, error = excluded.error, "
                    "run_id = excluded.run_id");
@@ -213,6 +214,7 @@ Status upsertDeadLetters(SqliteDb &db, const engine::NodeContext &node,
         stmt->bindInt(8, now);
         stmt->bindInt(9, node.runId);
         stmt->bindText(10, std::string_view(d.location));
+        stmt->bindText(11, std::string_view(d.table));
         if (Status s = stmt->run(); !s)
             return s;
     }

@@ -95,6 +95,7 @@ struct DeadLetterEntry
     qint64 createdMs = 0;
     qint64 runId = 0;
     std::string location = {}; // with stream and offset, which record this is (see ChangeEvent)
+    std::string table = {};    // the upstream table, when the source reads several
 };
 
 // Where a dead letter's record was, for people: "STREAM:LINE" in a text file, "STREAM LOCATION"

@@ -72,6 +72,9 @@ const char *const kMigrations[] = {
        CREATE INDEX metrics_history ON metrics(run_id, node, time_ms, records_in, records_out,
            errors, dead_letters, queue_depth, lag_ms, bytes_behind, commit_ms, records_behind,
            retained_bytes, upstream_status);)",
+    // 7: the upstream table of a dead letter (change data capture of several tables), where
+    // its retry goes.
+    R"(ALTER TABLE dead_letters ADD COLUMN source_table TEXT NOT NULL DEFAULT '';)",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -115,6 +115,20 @@ void addLocatedProblemCases()
                                   << R"("name" "t",)"
                                   << QStringList{
                                          "t.weir.json:3:11: invalid JSON: missing name separator"};
+    QTest::newRow("several tables into one plain table")
+        << R"("csv.source", "config": {"path": "in.csv"}})"
+        << R"("postgres.cdc", "config": {"connection": "host=db", "tables": ["a", "b"]}})"
+        << QStringList{"t.weir.json:7: node 'out', field 'table': receives the 2 tables of src: "
+                       "put {table} in the table name (e.g. \"{table}\" or \"raw_{table}\") "
+                       "so each goes into its own table"};
+    QTest::newRow("several tables each into its own")
+        << R"("csv.source", "config": {"path": "in.csv"}},
+    {"id": "check", "type": "validate", "config": {"required": ["a"]}},
+    {"id": "out", "type": "sqlite.sink", "config": {"path": "out.db", "table": "t")"
+        << R"("postgres.cdc", "config": {"connection": "host=db", "tables": ["a", "b"]}},
+    {"id": "check", "type": "validate", "config": {"required": ["a"]}},
+    {"id": "out", "type": "sqlite.sink", "config": {"path": "out.db", "table": "raw_{table}")"
+        << QStringList{};
     QTest::newRow("bad regex")
         << R"({"required": ["a"]})"
         << R"({"patterns": {"a": "(["}})"

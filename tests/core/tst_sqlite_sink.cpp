@@ -64,11 +64,11 @@ private:
 
     std::unique_ptr<connectors::sqlite::SqliteSink>
     openSink(const QString &db, bool softDelete = false, bool upsert = true,
-             const QString &node = QStringLiteral("sink"))
+             const QString &node = QStringLiteral("sink"), const std::string &table = "orders")
     {
         connectors::sqlite::SqliteSinkOptions o;
         o.path = db;
-        o.table = "orders";
+        o.table = table;
         o.upsert = upsert;
         o.keyColumns = {"id"};
         o.orderBy = upsert ? "updated_at" : "";
@@ -313,6 +313,66 @@ private slots:
             *sink, sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0)}, 1)));
         QVERIFY(sink->close());
         QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")), qint64(1));
+    }
+
+    void eachUpstreamTableGoesIntoItsOwn()
+    {
+        // A change data capture of public.orders and crm.orders: "{schema}_{table}" keeps them
+        // apart, inside one transaction too.
+        const QString db = m_dir.filePath(QStringLiteral("routed.db"));
+        auto sink = openSink(db, false, true, QStringLiteral("sink"), "{schema}_{table}");
+        auto fromTable = [](record::Batch batch, const char *table) {
+            batch.table = table;
+            return batch;
+        };
+        QVERIFY(sink->write(
+            fromTable(sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                                 sinkEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1)},
+                                2),
+                      "public.orders")));
+        QVERIFY(sink->write(
+            fromTable(sinkBatch({sinkEvent(Op::Create, 1, "crm", "2024-01-01T00:00:01Z", 2)}, 3),
+                      "crm.orders")));
+        QVERIFY(writeAndCommit(
+            *sink,
+            fromTable(sinkBatch({sinkEvent(Op::Update, 1, "paid", "2024-01-01T00:00:02Z", 3)}, 4),
+                      "public.orders")));
+        QCOMPARE(test::queryText(db, QStringLiteral("SELECT group_concat(id || status, ' ') FROM "
+                                                    "(SELECT * FROM public_orders ORDER BY id)")),
+                 QStringLiteral("1paid 2new"));
+        QCOMPARE(test::queryText(db, QStringLiteral("SELECT group_concat(id || status) FROM "
+                                                    "crm_orders")),
+                 QStringLiteral("1crm"));
+
+        // A plain name takes one upstream table: a second one is refused, never mixed in.
+        auto plain = openSink(m_dir.filePath(QStringLiteral("plain.db")));
+        QVERIFY(writeAndCommit(
+            *plain,
+            fromTable(sinkBatch({sinkEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1),
+                      "public.a")));
+        auto mixed = writeAndCommit(
+            *plain,
+            fromTable(sinkBatch({sinkEvent(Op::Create, 2, "b", "2024-01-01T00:00:01Z", 1)}, 2),
+                      "public.b"));
+        QVERIFY(!mixed);
+        QVERIFY2(mixed.error().message.startsWith(
+                     QLatin1String("rows of public.a and of public.b arrive, and table orders "
+                                   "would mix them: put {table} in the table name")),
+                 qPrintable(mixed.error().message));
+        QCOMPARE(test::queryInt(m_dir.filePath(QStringLiteral("plain.db")),
+                                QStringLiteral("SELECT count(*) FROM orders")),
+                 qint64(1));
+
+        // Rows from no table cannot fill {table}.
+        auto templated = openSink(m_dir.filePath(QStringLiteral("templated.db")), false, true,
+                                  QStringLiteral("sink"), "raw_{table}");
+        auto untabled = writeAndCommit(
+            *templated, sinkBatch({sinkEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1));
+        QVERIFY(!untabled);
+        QVERIFY2(untabled.error().message.startsWith(
+                     QLatin1String("table raw_{table} names the upstream table, but the rows of "
+                                   "s come from no table")),
+                 qPrintable(untabled.error().message));
     }
 
     void missingKeyColumnIsAClearError()

@@ -112,7 +112,7 @@ private slots:
         VERIFY_OK(store);
         QVERIFY(QFileInfo(file).isFile());
         QCOMPARE(store.value()->path(), file);
-        QCOMPARE(store.value()->schemaVersion(), 6);
+        QCOMPARE(store.value()->schemaVersion(), 7);
         QCOMPARE(column(file, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                               "ORDER BY name"),
                  (QStringList{QStringLiteral("dead_letters"), QStringLiteral("events"),
@@ -138,7 +138,7 @@ private slots:
         }
         auto again = state::StateStore::open(file);
         VERIFY_OK(again);
-        QCOMPARE(again.value()->schemaVersion(), 6);
+        QCOMPARE(again.value()->schemaVersion(), 7);
         auto runs = again.value()->runs(QStringLiteral("p"), 10);
         VERIFY_OK(runs);
         QCOMPARE(runs->size(), std::size_t(1));
@@ -153,14 +153,14 @@ private slots:
         {
             auto db = common::SqliteDb::open(file);
             VERIFY_OK(db);
-            VERIFY_OK(db->exec("PRAGMA user_version = 7"));
+            VERIFY_OK(db->exec("PRAGMA user_version = 8"));
         }
         auto store = state::StateStore::open(file);
         QVERIFY(!store);
         QCOMPARE(store.error().code, ErrorCode::Invalid);
         QCOMPARE(store.error().message,
-                 QStringLiteral("state database %1: schema version 7 is "
-                                "not one this build of Weir knows (it knows 0 to 6); was it "
+                 QStringLiteral("state database %1: schema version 8 is "
+                                "not one this build of Weir knows (it knows 0 to 7); was it "
                                 "written by a newer Weir?")
                      .arg(file));
     }
@@ -212,7 +212,7 @@ private slots:
                     if (!store) {
                         qWarning("%s", qPrintable(store.error().message));
                         ++failures;
-                    } else if (store.value()->schemaVersion() != 6) {
+                    } else if (store.value()->schemaVersion() != 7) {
                         ++failures;
                     }
                 });

@@ -264,6 +264,38 @@ private slots:
         QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM grouped")), QStringLiteral("2"));
     }
 
+    void eachUpstreamTableGoesIntoItsOwn()
+    {
+        // Batches of two upstream tables in turns, in one transaction: each into its own
+        // target, the staging table made again at each switch.
+        auto sink = openSink("routed_{schema}_{table}");
+        QVERIFY(sink);
+        auto fromTable = [](record::Batch batch, const char *table) {
+            batch.table = table;
+            return batch;
+        };
+        QVERIFY(sink->write(
+            fromTable(sinkBatch({sinkEvent(Op::Create, 1, "new", "2024-01-01T00:00:01Z", 0),
+                                 sinkEvent(Op::Create, 2, "new", "2024-01-01T00:00:01Z", 1)},
+                                2),
+                      "public.items")));
+        QVERIFY(sink->write(
+            fromTable(sinkBatch({sinkEvent(Op::Create, 1, "crm", "2024-01-01T00:00:01Z", 2)}, 3),
+                      "crm.items")));
+        QVERIFY(writeAndCommit(
+            *sink, fromTable(sinkBatch({sinkEvent(Op::Update, 1, "paid", "2024-01-01T00:00:02Z", 3),
+                                        sinkEvent(Op::Delete, 2, "new", "2024-01-01T00:00:02Z", 4)},
+                                       5),
+                             "public.items")));
+        QCOMPARE(scalar(QStringLiteral("SELECT string_agg(id || status, ' ' ORDER BY id) FROM "
+                                       "routed_public_items")),
+                 QStringLiteral("1paid"));
+        QCOMPARE(scalar(QStringLiteral("SELECT string_agg(id || status, ' ') FROM "
+                                       "routed_crm_items")),
+                 QStringLiteral("1crm"));
+        QVERIFY(sink->close());
+    }
+
     // A password goes into the connection only as a secret reference.
     void clearPasswordsAreRefused_data()
     {

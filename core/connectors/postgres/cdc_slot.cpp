@@ -37,7 +37,8 @@ Status checkWalLevel(PgConnection &db)
 }
 
 Status ensurePublication(PgConnection &db, const std::string &publication,
-                         const std::vector<TableName> &tables)
+                         const std::vector<TableName> &tables, bool addMissing,
+                         const QString &advice)
 {
     for (const TableName &t : tables) {
         auto found = db.query("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2",
@@ -64,15 +65,21 @@ Status ensurePublication(PgConnection &db, const std::string &publication,
     std::set<std::string> have;
     for (int r = 0; r < published->rows(); ++r)
         have.insert(published->text(r, 1) + "." + published->text(r, 2));
+    std::vector<std::string> missing;
     for (const TableName &t : tables) {
         if (!have.contains(t.text()))
-            return makeError(
-                ErrorCode::Invalid,
-                QStringLiteral("publication %1 does not publish %2: ALTER "
-                               "PUBLICATION %1 ADD TABLE %2, or name another")
-                    .arg(QString::fromStdString(publication), QString::fromStdString(t.text())));
+            missing.push_back(t.quoted());
     }
-    return {};
+    if (missing.empty())
+        return {};
+    std::string list;
+    for (const std::string &t : missing)
+        list += (list.empty() ? "" : ", ") + t;
+    if (addMissing)
+        return db.exec("ALTER PUBLICATION " + quoteIdentifier(publication) + " ADD TABLE " + list);
+    return makeError(ErrorCode::Invalid, QStringLiteral("publication %1 does not publish %2: %3")
+                                             .arg(QString::fromStdString(publication),
+                                                  QString::fromStdString(list), advice));
 }
 
 Result<SlotState> inspectSlot(PgConnection &db, const std::string &slot)

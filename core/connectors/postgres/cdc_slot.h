@@ -26,10 +26,13 @@ struct TableName
 // An Invalid error saying how to fix a server whose wal_level is not logical.
 Status checkWalLevel(PgConnection &db);
 
-// Creates the publication for `tables` when it does not exist; an existing one must publish
-// them all (Weir never changes a publication it did not create).
+// Creates the publication for `tables` when it does not exist. An existing one must publish
+// them all: with `addMissing` (Weir's own publication, before a snapshot) the missing ones are
+// added; otherwise the error names them and ends with `advice` (Weir never changes a
+// publication it did not create).
 Status ensurePublication(PgConnection &db, const std::string &publication,
-                         const std::vector<TableName> &tables);
+                         const std::vector<TableName> &tables, bool addMissing,
+                         const QString &advice);
 
 struct SlotState
 {

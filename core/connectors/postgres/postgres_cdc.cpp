@@ -186,16 +186,33 @@ Status PostgresCdcSource::open(const engine::NodeContext &context,
     }
     if (Status s = checkWalLevel(m_sql); !s)
         return located(s.error());
-    if (Status s = ensurePublication(m_sql, m_publication, m_tables); !s)
-        return located(s.error());
     std::optional<CdcPosition> resume;
     for (const record::SourcePosition &p : resumeFrom) {
         if (p.stream == m_stream)
             resume = CdcPosition::fromSource(p);
     }
+    if (Status s = ensureTablesPublished(resume); !s)
+        return located(s.error());
     if (Status s = prepareSlot(resume); !s)
         return located(s.error());
     return {};
+}
+
+Status PostgresCdcSource::ensureTablesPublished(const std::optional<CdcPosition> &resume)
+{
+    // Before a snapshot, every table is read whole: Weir's own publication may take more. Once
+    // changes were committed from the slot, a table that joins would miss the rows it had.
+    const bool beforeSnapshot = !resume || (resume->snapshot && !resume->complete());
+    const bool own = m_options.publication.empty();
+    const QString advice =
+        !beforeSnapshot
+            ? QStringLiteral("the slot has streamed without them, so the rows they hold now "
+                             "would never be read. Capture them with a postgres.cdc node of "
+                             "their own, or drop the slot (weir-run drop-slot), empty the target "
+                             "and run again for a new snapshot of every table")
+            : QStringLiteral("ALTER PUBLICATION %1 ADD TABLE …, or name another publication")
+                  .arg(q(m_publication));
+    return ensurePublication(m_sql, m_publication, m_tables, own && beforeSnapshot, advice);
 }
 
 Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
@@ -364,6 +381,7 @@ Result<engine::StepStatus> PostgresCdcSource::readPreview(record::Batch &batch)
         types.push_back(rows->columnType(c));
     }
     batch.schema = record::makeSchema(columns);
+    batch.table = m_tables.front().text();
     for (int r = 0; r < rows->rows(); ++r) {
         record::ChangeEvent &e = batch.events.emplace_back();
         for (int c = 0; c < rows->columns(); ++c)
@@ -408,6 +426,7 @@ Result<engine::StepStatus> PostgresCdcSource::readSnapshot(record::Batch &batch)
             continue;
         }
         batch.schema = m_snapshotSchema;
+        batch.table = table.text();
         for (int r = 0; r < rows->rows(); ++r) {
             record::ChangeEvent &e = batch.events.emplace_back();
             e.op = record::Op::Read;
@@ -614,6 +633,7 @@ Result<bool> PostgresCdcSource::applyChange(const pgoutput::Message &message, re
         return true; // the target has it
     m_txn.handedOut = true;
     batch.schema = table.schema;
+    batch.table = table.name.text();
     const std::string location = "change " + std::to_string(index);
     auto values = [&](const pgoutput::Tuple &tuple, std::vector<record::Value> &out,
                       const pgoutput::Tuple *old) {
@@ -652,7 +672,7 @@ Result<bool> PostgresCdcSource::applyChange(const pgoutput::Message &message, re
     };
     auto deadLetter = [&](const QString &why, QString payload) {
         dead.push_back(engine::DeadLetter{m_stream, static_cast<std::int64_t>(m_txn.lsn), 0, why,
-                                          std::move(payload), location});
+                                          std::move(payload), location, table.name.text()});
     };
 
     if (const auto *insert = std::get_if<pgoutput::Insert>(&message)) {

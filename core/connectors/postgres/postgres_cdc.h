@@ -101,6 +101,8 @@ private:
     };
 
     Status connectSql();
+    // The publication streams every table of `tables` (see ensurePublication).
+    Status ensureTablesPublished(const std::optional<CdcPosition> &resume);
     Status prepareSlot(const std::optional<CdcPosition> &resume);
     Status startStreaming();
     Result<engine::StepStatus> readSnapshot(record::Batch &batch);

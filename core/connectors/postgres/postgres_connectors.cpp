@@ -72,7 +72,8 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
         ConfigField::of(
             QStringLiteral("table"), FieldKind::String, QStringLiteral("Table"),
             QStringLiteral("Target table (in the connection's schema); created from the first "
-                           "records when missing."))
+                           "records when missing. {table} stands for the upstream table (change "
+                           "data capture of several tables), as in raw_{table}."))
             .asRequired(),
         ConfigField::of(QStringLiteral("mode"), FieldKind::Enum, QStringLiteral("Write mode"),
                         QStringLiteral("upsert: insert or update by key (deletes applied); append: "
@@ -153,8 +154,9 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
     cdc.schema = {
         connectionField(),
         ConfigField::of(QStringLiteral("tables"), FieldKind::Columns, QStringLiteral("Tables"),
-                        QStringLiteral("The table to capture, schema-qualified, e.g. "
-                                       "[\"public.orders\"] (one per node for now)."))
+                        QStringLiteral("The tables to capture, schema-qualified, e.g. "
+                                       "[\"public.orders\", \"public.customers\"]. Each "
+                                       "goes into the table a sink names with {table}."))
             .asRequired(),
         ConfigField::of(QStringLiteral("slot"), FieldKind::String, QStringLiteral("Slot"),
                         QStringLiteral("Replication slot name. Empty: weir_<pipeline>_<node>.")),
@@ -177,14 +179,8 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
     cdc.checkConfig = [](const QJsonObject &config) {
         std::vector<model::FieldProblem> problems;
         checkConnection(config, problems);
-        const qsizetype tables = config.value(QStringLiteral("tables")).toArray().size();
-        if (tables == 0)
-            problems.push_back({QStringLiteral("tables"), QStringLiteral("name the table")});
-        // A sink writes one table: several tables in one node would mix their rows.
-        if (tables > 1)
-            problems.push_back(
-                {QStringLiteral("tables"), QStringLiteral("one table per node for now: add a "
-                                                          "postgres.cdc node for each table")});
+        if (config.value(QStringLiteral("tables")).toArray().isEmpty())
+            problems.push_back({QStringLiteral("tables"), QStringLiteral("name the tables")});
         return problems;
     };
     cdc.testConnection = [](const model::NodeConfig &config) {

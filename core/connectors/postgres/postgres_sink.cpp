@@ -171,6 +171,10 @@ Result<QString> testPostgresSinkConnection(const PostgresSinkOptions &options)
                                    QString::fromStdString(found->text(0, 0)),
                                    QString::fromStdString(found->text(0, 1)));
     const QString table = QString::fromStdString(options.table);
+    if (record::namesUpstreamTable(options.table))
+        return QStringLiteral("%1: each upstream table goes into the table %2 names, created by "
+                              "the first run when missing.")
+            .arg(where, table);
     if (found->text(0, 2) == "t")
         return QStringLiteral("%1: table %2 is there.").arg(where, table);
     if (options.createTable)
@@ -185,7 +189,7 @@ Error PostgresSink::errorAt(const Error &error) const
     Error out = error;
     out.nodeId = m_context.nodeId;
     out.message =
-        QStringLiteral("%1 (table %2)").arg(error.message, QString::fromStdString(m_options.table));
+        QStringLiteral("%1 (table %2)").arg(error.message, QString::fromStdString(m_table));
     return out;
 }
 
@@ -225,7 +229,7 @@ Result<std::vector<record::SourcePosition>> PostgresSink::committedPositions()
 
 Status PostgresSink::ensureTable(const record::Batch &batch)
 {
-    const std::string table = quoteIdentifier(m_options.table);
+    const std::string table = quoteIdentifier(m_table);
     auto existing = m_db.query("SELECT attname FROM pg_attribute WHERE attrelid = "
                                "to_regclass($1) AND attnum > 0 AND NOT attisdropped",
                                {table});
@@ -239,7 +243,7 @@ Status PostgresSink::ensureTable(const record::Batch &batch)
         if (!m_options.createTable)
             return makeError(ErrorCode::NotFound,
                              QStringLiteral("table %1 does not exist and create_table is off")
-                                 .arg(QString::fromStdString(m_options.table)));
+                                 .arg(QString::fromStdString(m_table)));
         std::vector<std::string> defs;
         for (std::size_t i = 0; i < columns.size(); ++i)
             defs.push_back(quoteIdentifier(columns[i]) + " " +
@@ -281,7 +285,7 @@ Result<std::pair<bool, std::optional<record::ValueKind>>> PostgresSink::orderKin
     // to the microsecond), never text (collations) or rounding types.
     auto type = m_db.query("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
                            "attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped",
-                           {quoteIdentifier(m_options.table), m_options.orderBy});
+                           {quoteIdentifier(m_table), m_options.orderBy});
     if (!type)
         return type.error();
     const std::string name = type->rows() ? type->text(0, 0) : std::string();
@@ -302,7 +306,7 @@ Status PostgresSink::findArrayColumns(const record::Schema &schema)
     auto arrays = m_db.query("SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = "
                              "a.atttypid WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND "
                              "NOT a.attisdropped AND t.typcategory = 'A'",
-                             {quoteIdentifier(m_options.table)});
+                             {quoteIdentifier(m_table)});
     if (!arrays)
         return arrays.error();
     m_arrayColumns.assign(schema.size(), false);
@@ -332,7 +336,7 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     if (Status s = ensureTable(batch); !s)
         return s;
 
-    const std::string table = quoteIdentifier(m_options.table);
+    const std::string table = quoteIdentifier(m_table);
     std::vector<std::string> names, updates, keys, sameKey, deletedKey;
     for (const std::string &c : schema.columns()) {
         names.push_back(quoteIdentifier(c));
@@ -535,11 +539,11 @@ Status PostgresSink::writeHalves(const record::Batch &batch, std::size_t from, s
             continue;
         }
         const record::ChangeEvent &e = batch.events[begin];
-        dead.push_back(engine::DeadLetter::of(
-            batch, e,
-            QStringLiteral("rejected by table %1: %2")
-                .arg(QString::fromStdString(m_options.table), part.error().message),
-            QString::fromStdString(record::eventToJson(*batch.schema, e))));
+        dead.push_back(
+            engine::DeadLetter::of(batch, e,
+                                   QStringLiteral("rejected by table %1: %2")
+                                       .arg(QString::fromStdString(m_table), part.error().message),
+                                   QString::fromStdString(record::eventToJson(*batch.schema, e))));
     }
     return {};
 }
@@ -575,7 +579,18 @@ Result<engine::SinkWriteStats> PostgresSink::write(const record::Batch &batch)
         m_stagedRows = 0;
     }
     std::vector<engine::DeadLetter> dead;
-    Status status = batch.empty() ? Status() : prepareFor(batch);
+    Status status;
+    if (!batch.empty()) {
+        auto target = m_router.route(batch);
+        if (!target)
+            status = target.error();
+        else if (target.value() != m_table) {
+            m_table = std::move(target.value());
+            m_preparedFor = nullptr;
+        }
+    }
+    if (status && !batch.empty())
+        status = prepareFor(batch);
     if (status && !batch.empty())
         status = writeEvents(batch, dead);
     if (status && !dead.empty() && m_context.deadLetters)

@@ -13,6 +13,7 @@
 // commit_interval_ms. Lives on one engine worker thread.
 
 #include "connectors/postgres/pg_connection.h"
+#include "connectors/table_routing.h"
 #include "engine/node.h"
 #include "model/node_config.h"
 
@@ -46,7 +47,10 @@ Result<QString> testPostgresSinkConnection(const PostgresSinkOptions &options);
 class PostgresSink final : public engine::SinkNode
 {
 public:
-    explicit PostgresSink(PostgresSinkOptions options) : m_options(std::move(options)) {}
+    explicit PostgresSink(PostgresSinkOptions options)
+        : m_options(std::move(options)), m_router(m_options.table), m_table(m_options.table)
+    {
+    }
 
     Status open(const engine::NodeContext &context) override;
     Result<std::vector<record::SourcePosition>> committedPositions() override;
@@ -81,6 +85,8 @@ private:
     Error errorAt(const Error &error) const;
 
     PostgresSinkOptions m_options;
+    TableRouter m_router;
+    std::string m_table; // the target of the current batch (see table_routing.h)
     engine::NodeContext m_context;
     PgConnection m_db;
     record::SchemaPtr m_preparedFor;

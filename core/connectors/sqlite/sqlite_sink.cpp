@@ -81,7 +81,7 @@ Error SqliteSink::errorAt(const Error &error) const
     Error out = error;
     out.nodeId = m_context.nodeId;
     out.message = QStringLiteral("%1 (table %2 in %3)")
-                      .arg(error.message, QString::fromStdString(m_options.table), m_options.path);
+                      .arg(error.message, QString::fromStdString(m_table), m_options.path);
     return out;
 }
 
@@ -157,7 +157,7 @@ Result<std::vector<std::string>> SqliteSink::existingColumns()
     auto stmt = m_db.prepare("SELECT name FROM pragma_table_info(?)");
     if (!stmt)
         return stmt.error();
-    stmt->bindText(1, std::string_view(m_options.table));
+    stmt->bindText(1, std::string_view(m_table));
     return common::collectRows<std::string>(
         *stmt, [](const common::SqliteStatement &s) { return s.columnText(0); });
 }
@@ -167,13 +167,13 @@ Status SqliteSink::ensureTable(const record::Batch &batch)
     auto existing = existingColumns();
     if (!existing)
         return errorAt(existing.error());
-    const std::string table = quoteIdentifier(m_options.table);
+    const std::string table = quoteIdentifier(m_table);
     const auto &columns = batch.schema->columns();
     if (existing->empty()) {
         if (!m_options.createTable)
             return makeError(ErrorCode::NotFound,
                              QStringLiteral("table %1 does not exist in %2 and create_table is off")
-                                 .arg(QString::fromStdString(m_options.table), m_options.path),
+                                 .arg(QString::fromStdString(m_table), m_options.path),
                              m_context.nodeId);
         std::vector<std::string> defs;
         const bool rowidKey =
@@ -240,7 +240,7 @@ Status SqliteSink::prepareFor(const record::Batch &batch)
     if (Status s = ensureTable(batch); !s)
         return s.error().nodeId.isEmpty() ? Status(errorAt(s.error())) : s;
 
-    const std::string table = quoteIdentifier(m_options.table);
+    const std::string table = quoteIdentifier(m_table);
     std::vector<std::string> names, params, updates, keys, keyMatch;
     for (const std::string &c : schema.columns()) {
         names.push_back(quoteIdentifier(c));
@@ -391,11 +391,11 @@ Status SqliteSink::writeEvents(const record::Batch &batch, std::vector<engine::D
         if (done.error().isTransient())
             return done.error();
         // The database refused this one record (a constraint, say): it goes to the DLQ.
-        dead.push_back(engine::DeadLetter::of(
-            batch, e,
-            QStringLiteral("rejected by table %1: %2")
-                .arg(QString::fromStdString(m_options.table), done.error().message),
-            QString::fromStdString(record::eventToJson(schema, e))));
+        dead.push_back(
+            engine::DeadLetter::of(batch, e,
+                                   QStringLiteral("rejected by table %1: %2")
+                                       .arg(QString::fromStdString(m_table), done.error().message),
+                                   QString::fromStdString(record::eventToJson(schema, e))));
     }
     return {};
 }
@@ -431,7 +431,18 @@ Result<engine::SinkWriteStats> SqliteSink::write(const record::Batch &batch)
         m_stagedRows = 0;
     }
     std::vector<engine::DeadLetter> dead;
-    Status status = batch.empty() ? Status() : prepareFor(batch);
+    Status status;
+    if (!batch.empty()) {
+        auto target = m_router.route(batch);
+        if (!target)
+            status = target.error();
+        else if (target.value() != m_table) {
+            m_table = std::move(target.value());
+            m_preparedFor = nullptr;
+        }
+    }
+    if (status && !batch.empty())
+        status = prepareFor(batch);
     if (status && !batch.empty())
         status = writeEvents(batch, dead);
     if (status && !dead.empty() && m_context.deadLetters)
@@ -441,6 +452,7 @@ Result<engine::SinkWriteStats> SqliteSink::write(const record::Batch &batch)
     if (!status) {
         (void)m_db.exec("ROLLBACK");
         m_inTransaction = false;
+        m_preparedFor = nullptr; // a table made in this transaction is gone
         Error error = status.error().nodeId.isEmpty() ? errorAt(status.error()) : status.error();
         // Earlier batches went down with the transaction: only a restart from the committed
         // positions brings them back, so this is no longer worth a retry.

@@ -8,6 +8,7 @@
 #include "common/sqlite_db.h"
 #include "connectors/sqlite/batch_table.h"
 #include "connectors/sqlite/wal_checkpointer.h"
+#include "connectors/table_routing.h"
 #include "engine/node.h"
 #include "model/node_config.h"
 
@@ -38,7 +39,10 @@ struct SqliteSinkOptions
 class SqliteSink final : public engine::SinkNode
 {
 public:
-    explicit SqliteSink(SqliteSinkOptions options) : m_options(std::move(options)) {}
+    explicit SqliteSink(SqliteSinkOptions options)
+        : m_options(std::move(options)), m_router(m_options.table), m_table(m_options.table)
+    {
+    }
 
     Status open(const engine::NodeContext &context) override;
     Result<std::vector<record::SourcePosition>> committedPositions() override;
@@ -67,6 +71,8 @@ private:
     Error errorAt(const Error &error) const;
 
     SqliteSinkOptions m_options;
+    TableRouter m_router;
+    std::string m_table; // the target of the current batch (see table_routing.h)
     engine::NodeContext m_context;
     common::SqliteDb m_db;
     WalCheckpointer m_checkpointer; // after m_db: stops before the writer closes

@@ -1,0 +1,34 @@
+#pragma once
+
+// Which target table a sink writes a batch into.
+//
+// A change data capture of several tables sends one stream whose batches each hold the rows
+// of one upstream table (Batch::table, "schema.table"). A sink's `table` setting may name
+// them: "{table}" stands for the upstream table's name and "{schema}" for its schema, so
+// "raw_{table}" puts public.orders into raw_orders and public.customers into raw_customers.
+// A plain name takes one upstream table only: rows of two tables never mix in one target.
+
+#include "common/result.h"
+#include "record/batch.h"
+
+#include <string>
+
+namespace weir::connectors {
+
+class TableRouter
+{
+public:
+    explicit TableRouter(std::string pattern);
+
+    // The target table of the batch's rows. An error when the setting names the upstream
+    // table and the batch comes from none, or when a plain name would get the rows of a
+    // second upstream table.
+    Result<std::string> route(const record::Batch &batch);
+
+private:
+    std::string m_pattern;
+    bool m_templated = false;
+    std::string m_upstream; // with a plain name: the one upstream table seen
+};
+
+} // namespace weir::connectors

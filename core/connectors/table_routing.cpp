@@ -6,16 +6,21 @@ namespace {
 constexpr std::string_view kTable = "{table}";
 constexpr std::string_view kSchema = "{schema}";
 
-void replaceAll(std::string &text, std::string_view placeholder, const std::string &value)
-{
-    for (std::size_t at = text.find(placeholder); at != std::string::npos;
-         at = text.find(placeholder, at + value.size()))
-        text.replace(at, placeholder.size(), value);
-}
-
 QString q(const std::string &text)
 {
     return QString::fromStdString(text);
+}
+
+// The name a database knows a table by: SQLite ignores ASCII case, PostgreSQL keeps the first
+// 63 bytes. Two targets equal here may be one table.
+std::string folded(const std::string &name)
+{
+    std::string out = name.substr(0, 63);
+    for (char &c : out) {
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
 }
 
 } // namespace
@@ -25,32 +30,47 @@ TableRouter::TableRouter(std::string pattern)
 {
 }
 
+std::string TableRouter::fill(const std::string &upstream) const
+{
+    const std::size_t dot = upstream.find('.');
+    const std::string schema = dot == std::string::npos ? "public" : upstream.substr(0, dot);
+    const std::string table = dot == std::string::npos ? upstream : upstream.substr(dot + 1);
+    // One pass, so a name that itself reads "{schema}" is not filled again.
+    std::string out;
+    for (std::size_t at = 0; at < m_pattern.size();) {
+        const std::string_view rest = std::string_view(m_pattern).substr(at);
+        if (rest.starts_with(kTable)) {
+            out += table;
+            at += kTable.size();
+        } else if (rest.starts_with(kSchema)) {
+            out += schema;
+            at += kSchema.size();
+        } else {
+            out += m_pattern[at++];
+        }
+    }
+    return out;
+}
+
 Result<std::string> TableRouter::route(const record::Batch &batch)
 {
-    if (!m_templated) {
-        if (batch.table.empty())
+    if (batch.table.empty()) {
+        if (!m_templated)
             return m_pattern;
-        if (m_upstream.empty())
-            m_upstream = batch.table;
-        if (batch.table != m_upstream)
-            return makeError(ErrorCode::Invalid,
-                             QStringLiteral("rows of %1 and of %2 arrive, and table %3 would mix "
-                                            "them: put {table} in the table name (e.g. "
-                                            "\"{table}\") so each goes into its own table")
-                                 .arg(q(m_upstream), q(batch.table), q(m_pattern)));
-        return m_pattern;
-    }
-    if (batch.table.empty())
         return makeError(ErrorCode::Invalid,
                          QStringLiteral("table %1 names the upstream table, but the rows of %2 "
                                         "come from no table: give a plain table name")
                              .arg(q(m_pattern), q(batch.stream)));
-    const std::size_t dot = batch.table.find('.');
-    const std::string schema = dot == std::string::npos ? "public" : batch.table.substr(0, dot);
-    const std::string table = dot == std::string::npos ? batch.table : batch.table.substr(dot + 1);
-    std::string target = m_pattern;
-    replaceAll(target, kTable, table);
-    replaceAll(target, kSchema, schema);
+    }
+    std::string target = m_templated ? fill(batch.table) : m_pattern;
+    const auto [known, added] = m_upstreamOf.try_emplace(folded(target), batch.table);
+    if (!added && known->second != batch.table)
+        return makeError(
+            ErrorCode::Invalid,
+            QStringLiteral("rows of %1 and of %2 would both go into table %3: name the upstream "
+                           "table in it, with its schema where two schemas have a table of that "
+                           "name (e.g. \"{table}\" or \"{schema}_{table}\")")
+                .arg(q(known->second), q(batch.table), q(target)));
     return target;
 }
 

@@ -6,11 +6,13 @@
 // of one upstream table (Batch::table, "schema.table"). A sink's `table` setting may name
 // them: "{table}" stands for the upstream table's name and "{schema}" for its schema, so
 // "raw_{table}" puts public.orders into raw_orders and public.customers into raw_customers.
-// A plain name takes one upstream table only: rows of two tables never mix in one target.
+// Rows of two upstream tables never go into one target: a plain name takes one upstream table,
+// and so does every name a pattern makes (compared as the database compares names).
 
 #include "common/result.h"
 #include "record/batch.h"
 
+#include <map>
 #include <string>
 
 namespace weir::connectors {
@@ -21,14 +23,17 @@ public:
     explicit TableRouter(std::string pattern);
 
     // The target table of the batch's rows. An error when the setting names the upstream
-    // table and the batch comes from none, or when a plain name would get the rows of a
-    // second upstream table.
+    // table and the batch comes from none, or when the target would get the rows of a second
+    // upstream table.
     Result<std::string> route(const record::Batch &batch);
 
 private:
+    // The pattern with {table} and {schema} filled from "schema.table".
+    std::string fill(const std::string &upstream) const;
+
     std::string m_pattern;
     bool m_templated = false;
-    std::string m_upstream; // with a plain name: the one upstream table seen
+    std::map<std::string, std::string> m_upstreamOf; // target (as compared) → upstream table
 };
 
 } // namespace weir::connectors

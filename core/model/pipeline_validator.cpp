@@ -320,29 +320,35 @@ private:
         return seen;
     }
 
-    // A source of several tables (change data capture) sends the rows of each in its own
-    // batches; a sink downstream with a plain table name would mix them in one table.
+    // Sources of tables (change data capture) send the rows of each table in its own batches;
+    // a sink downstream of two or more tables with a plain table name would mix them in one.
     void checkTableRouting()
     {
+        std::map<QString, std::pair<qsizetype, QStringList>> upstream; // sink: tables, sources
         for (const NodeSpec &source : m_pipeline.nodes) {
             const qsizetype tables = source.config.value(QStringLiteral("tables")).toArray().size();
             const NodeType *type = typeOf(source.id);
-            if (!type || type->category != NodeCategory::Source || tables < 2)
+            if (!type || type->category != NodeCategory::Source || tables == 0)
                 continue;
             for (const QString &id : downstreamOf(source.id)) {
-                const NodeSpec *sink = m_pipeline.node(id);
                 const NodeType *sinkType = typeOf(id);
-                const QJsonValue table = sink->config.value(QStringLiteral("table"));
-                if (!sinkType || sinkType->category != NodeCategory::Sink || !table.isString() ||
-                    record::namesUpstreamTable(table.toString().toStdString()))
-                    continue;
-                nodeProblem(id, QStringLiteral("table"),
-                            QStringLiteral("receives the %1 tables of %2: put {table} in the "
-                                           "table name (e.g. \"{table}\" or \"raw_{table}\") so "
-                                           "each goes into its own table")
-                                .arg(tables)
-                                .arg(source.id));
+                if (sinkType && sinkType->category == NodeCategory::Sink) {
+                    upstream[id].first += tables;
+                    upstream[id].second << source.id;
+                }
             }
+        }
+        for (const auto &[id, from] : upstream) {
+            const QJsonValue table = m_pipeline.node(id)->config.value(QStringLiteral("table"));
+            if (from.first < 2 || !table.isString() ||
+                record::namesUpstreamTable(table.toString().toStdString()))
+                continue;
+            nodeProblem(id, QStringLiteral("table"),
+                        QStringLiteral("receives the rows of %1 tables (from %2): put {table} in "
+                                       "the table name (e.g. \"{table}\" or \"raw_{table}\") so "
+                                       "each goes into its own table")
+                            .arg(from.first)
+                            .arg(from.second.join(QStringLiteral(", "))));
         }
     }
 

@@ -118,9 +118,10 @@ void addLocatedProblemCases()
     QTest::newRow("several tables into one plain table")
         << R"("csv.source", "config": {"path": "in.csv"}})"
         << R"("postgres.cdc", "config": {"connection": "host=db", "tables": ["a", "b"]}})"
-        << QStringList{"t.weir.json:7: node 'out', field 'table': receives the 2 tables of src: "
-                       "put {table} in the table name (e.g. \"{table}\" or \"raw_{table}\") "
-                       "so each goes into its own table"};
+        << QStringList{
+               "t.weir.json:7: node 'out', field 'table': receives the rows of 2 tables "
+               "(from src): put {table} in the table name (e.g. \"{table}\" or \"raw_{table}\") "
+               "so each goes into its own table"};
     QTest::newRow("several tables each into its own")
         << R"("csv.source", "config": {"path": "in.csv"}},
     {"id": "check", "type": "validate", "config": {"required": ["a"]}},

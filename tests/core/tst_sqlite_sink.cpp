@@ -356,12 +356,30 @@ private slots:
                       "public.b"));
         QVERIFY(!mixed);
         QVERIFY2(mixed.error().message.startsWith(
-                     QLatin1String("rows of public.a and of public.b arrive, and table orders "
-                                   "would mix them: put {table} in the table name")),
+                     QLatin1String("rows of public.a and of public.b would both go into table "
+                                   "orders: name the upstream table in it")),
                  qPrintable(mixed.error().message));
         QCOMPARE(test::queryInt(m_dir.filePath(QStringLiteral("plain.db")),
                                 QStringLiteral("SELECT count(*) FROM orders")),
                  qint64(1));
+
+        // Nor does a pattern make one target of two tables: same name in two schemas, or
+        // names that differ in case only (one table to SQLite).
+        auto bySchema = openSink(m_dir.filePath(QStringLiteral("by_name.db")), false, true,
+                                 QStringLiteral("sink"), "{table}");
+        QVERIFY(writeAndCommit(
+            *bySchema,
+            fromTable(sinkBatch({sinkEvent(Op::Create, 1, "a", "2024-01-01T00:00:01Z", 0)}, 1),
+                      "public.Orders")));
+        auto twice = writeAndCommit(
+            *bySchema,
+            fromTable(sinkBatch({sinkEvent(Op::Create, 1, "b", "2024-01-01T00:00:01Z", 1)}, 2),
+                      "crm.orders"));
+        QVERIFY(!twice);
+        QVERIFY2(twice.error().message.startsWith(
+                     QLatin1String("rows of public.Orders and of crm.orders would both go into "
+                                   "table orders")),
+                 qPrintable(twice.error().message));
 
         // Rows from no table cannot fill {table}.
         auto templated = openSink(m_dir.filePath(QStringLiteral("templated.db")), false, true,

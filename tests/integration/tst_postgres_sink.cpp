@@ -293,6 +293,39 @@ private slots:
         QCOMPARE(scalar(QStringLiteral("SELECT string_agg(id || status, ' ') FROM "
                                        "routed_crm_items")),
                  QStringLiteral("1crm"));
+
+        // Tables in turns, a row each, in one transaction (a source transaction that touches
+        // both): nothing is made again, so the server's locks stay few.
+        for (int i = 0; i < 300; ++i)
+            QVERIFY(sink->write(fromTable(
+                sinkBatch({sinkEvent(Op::Create, 10 + i, "turn", "2024-01-01T00:00:03Z", 5 + i)},
+                          6 + i),
+                i % 2 ? "crm.items" : "public.items")));
+        const int locks = scalar(QStringLiteral("SELECT count(*) FROM pg_locks")).toInt();
+        QVERIFY2(locks < 100, qPrintable(QString::number(locks)));
+        QVERIFY(sink->flush());
+        QCOMPARE(scalar(QStringLiteral("SELECT (SELECT count(*) FROM routed_public_items) || ' ' "
+                                       "|| (SELECT count(*) FROM routed_crm_items)")),
+                 QStringLiteral("151 151"));
+
+        // A failed write rolls its transaction back, staging tables made in it too: the next
+        // batches make them again.
+        QVERIFY(sink->write(fromTable(
+            sinkBatch({sinkEvent(Op::Create, 600, "gone", "2024-01-01T00:00:04Z", 400)}, 401),
+            "public.other")));
+        record::Batch keyless;
+        keyless.schema = record::makeSchema({"status"});
+        keyless.events.resize(1);
+        keyless.events[0].after = {Value::fromString("x")};
+        keyless.table = "public.items";
+        QVERIFY(!sink->write(keyless));
+        QVERIFY(writeAndCommit(*sink, fromTable(sinkBatch({sinkEvent(Op::Create, 700, "again",
+                                                                     "2024-01-01T00:00:05Z", 401)},
+                                                          402),
+                                                "public.other")));
+        QCOMPARE(scalar(QStringLiteral("SELECT string_agg(id || status, ' ') FROM "
+                                       "routed_public_other")),
+                 QStringLiteral("700again"));
         QVERIFY(sink->close());
     }
 

@@ -2,6 +2,7 @@
 
 #include "connectors/file/json_line_parser.h"
 #include "connectors/postgres/pgoutput.h"
+#include "record/record_json.h"
 
 namespace weir::connectors::postgres {
 
@@ -12,6 +13,10 @@ record::SourcePosition CdcPosition::toSource(const std::string &node,
     cursor += std::to_string(index);
     if (complete())
         cursor += ",\"end\":\"" + pgoutput::formatLsn(endLsn) + "\"";
+    if (!tables.empty()) {
+        cursor += ",\"tables\":";
+        record::appendJsonString(cursor, tables);
+    }
     cursor += "}";
     return {node, stream, static_cast<std::int64_t>(lsn), std::move(cursor)};
 }
@@ -21,7 +26,7 @@ std::optional<CdcPosition> CdcPosition::fromSource(const record::SourcePosition 
     std::vector<std::pair<std::string, record::Value>> fields;
     file::JsonLineError error;
     if (!file::parseJsonObjectLine(position.cursor, fields, error) || fields.empty() ||
-        fields.size() > 2 || fields[0].second.kind() != record::ValueKind::Int)
+        fields[0].second.kind() != record::ValueKind::Int)
         return std::nullopt;
     CdcPosition p;
     p.lsn = static_cast<std::uint64_t>(position.offset);
@@ -29,12 +34,18 @@ std::optional<CdcPosition> CdcPosition::fromSource(const record::SourcePosition 
     if (!p.snapshot && fields[0].first != "i")
         return std::nullopt;
     p.index = fields[0].second.asInt();
-    if (fields.size() == 2) {
-        const auto end =
-            fields[1].first == "end" ? pgoutput::parseLsn(fields[1].second.text()) : std::nullopt;
-        if (!end || *end == 0)
+    for (std::size_t f = 1; f < fields.size(); ++f) {
+        const auto &[name, value] = fields[f];
+        if (name == "end" && !p.endLsn) {
+            const auto end = pgoutput::parseLsn(value.text());
+            if (!end || *end == 0)
+                return std::nullopt;
+            p.endLsn = *end;
+        } else if (name == "tables" && value.kind() == record::ValueKind::String) {
+            p.tables = value.text();
+        } else {
             return std::nullopt;
-        p.endLsn = *end;
+        }
     }
     return p;
 }

@@ -10,7 +10,8 @@
 // consistent point, counted by `index`; its completion is a complete pseudo-transaction there.
 //
 // SourcePosition: offset = lsn; cursor = {"i":N} or {"i":N,"end":"X/Y"}, and {"snapshot":N}
-// for snapshot rows.
+// for snapshot rows, each with "tables": the tables captured, so that a table put into the node
+// later is known for one the slot streamed without.
 
 #include "record/batch.h"
 
@@ -27,6 +28,9 @@ struct CdcPosition
     bool snapshot = false;    // a row of the initial snapshot (lsn = the consistent point)
     std::int64_t index = 0;   // changes (snapshot rows) of this transaction handed out
     std::uint64_t endLsn = 0; // non-zero once the transaction is complete
+    // The tables captured ("schema.table", sorted, one per line); empty when not recorded
+    // (positions of an older Weir). Not part of the order.
+    std::string tables = {};
 
     bool complete() const { return endLsn != 0; }
 
@@ -36,7 +40,10 @@ struct CdcPosition
     // Order in the stream: by LSN, snapshot rows before changes at the same LSN, then by index,
     // a complete transaction after all its changes.
     friend std::strong_ordering operator<=>(const CdcPosition &a, const CdcPosition &b);
-    friend bool operator==(const CdcPosition &a, const CdcPosition &b) = default;
+    friend bool operator==(const CdcPosition &a, const CdcPosition &b)
+    {
+        return std::is_eq(a <=> b);
+    }
 
     // After a restart from this position: is the `index`-th change (0-based) of the
     // transaction that commits at `commitLsn` already in the target?

@@ -6,6 +6,7 @@
 #include "record/record_json.h"
 
 #include <algorithm>
+#include <set>
 #include <type_traits>
 
 namespace weir::connectors::postgres {
@@ -178,6 +179,12 @@ Status PostgresCdcSource::open(const engine::NodeContext &context,
         m_tables.push_back(TableName::parse(t));
     if (m_tables.empty())
         return located(makeError(ErrorCode::Invalid, QStringLiteral("no tables to capture")));
+    std::set<std::string> captured;
+    for (const TableName &t : m_tables)
+        captured.insert(t.text());
+    m_captured.clear();
+    for (const std::string &t : captured)
+        m_captured += (m_captured.empty() ? "" : "\n") + t;
     if (Status s = connectSql(); !s)
         return located(s.error());
     if (context.preview) { // read the first table's rows; no slot, no publication
@@ -200,19 +207,34 @@ Status PostgresCdcSource::open(const engine::NodeContext &context,
 
 Status PostgresCdcSource::ensureTablesPublished(const std::optional<CdcPosition> &resume)
 {
-    // Before a snapshot, every table is read whole: Weir's own publication may take more. Once
-    // changes were committed from the slot, a table that joins would miss the rows it had.
-    const bool beforeSnapshot = !resume || (resume->snapshot && !resume->complete());
+    // Until a change is committed from the slot (a first run, or one stopped in its snapshot)
+    // every table is read whole: Weir's own publication may take more. Afterwards, a table
+    // that joins would miss the rows it holds.
+    const bool nothingStreamed = !resume || (resume->snapshot && !resume->complete());
+    const QString joinedLate =
+        QStringLiteral("the slot has streamed without them, so the rows they hold now would "
+                       "never be read. Capture them with a postgres.cdc node of their own, or "
+                       "drop the slot (weir-run drop-slot), empty the target and run again for a "
+                       "new snapshot of every table");
+    if (!nothingStreamed && !resume->tables.empty()) {
+        const QStringList before = q(resume->tables).split(u'\n');
+        QStringList added;
+        for (const TableName &t : m_tables) {
+            if (!before.contains(q(t.text())))
+                added << q(t.text());
+        }
+        if (!added.isEmpty())
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("%1 joined the node's tables after its first run: %2")
+                                 .arg(added.join(QStringLiteral(", ")), joinedLate));
+    }
     const bool own = m_options.publication.empty();
     const QString advice =
-        !beforeSnapshot
-            ? QStringLiteral("the slot has streamed without them, so the rows they hold now "
-                             "would never be read. Capture them with a postgres.cdc node of "
-                             "their own, or drop the slot (weir-run drop-slot), empty the target "
-                             "and run again for a new snapshot of every table")
-            : QStringLiteral("ALTER PUBLICATION %1 ADD TABLE …, or name another publication")
-                  .arg(q(m_publication));
-    return ensurePublication(m_sql, m_publication, m_tables, own && beforeSnapshot, advice);
+        nothingStreamed
+            ? QStringLiteral("ALTER PUBLICATION %1 ADD TABLE …, or name another publication")
+                  .arg(q(m_publication))
+            : joinedLate;
+    return ensurePublication(m_sql, m_publication, m_tables, own && nothingStreamed, advice);
 }
 
 Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
@@ -239,6 +261,10 @@ Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
                                  .arg(q(m_slot), reSnapshot));
         m_skipUpTo = resume;
         m_handedOut = m_acknowledged = *resume;
+        // Tables left out since: the slot moves past changes of theirs only once the target
+        // records the tables captured now, with the next change it commits (should one come
+        // back, it is known then for one that missed changes).
+        m_tablesRecorded = resume->tables.empty() || resume->tables == m_captured;
         m_phase = Phase::Streaming;
         return startStreaming();
     }
@@ -456,8 +482,9 @@ Result<engine::StepStatus> PostgresCdcSource::readSnapshot(record::Batch &batch)
     return engine::StepStatus::HaveMore;
 }
 
-void PostgresCdcSource::handOut(record::Batch &batch, const CdcPosition &position)
+void PostgresCdcSource::handOut(record::Batch &batch, CdcPosition position)
 {
+    position.tables = m_captured;
     batch.positions = {position.toSource(m_context.nodeId.toStdString(), m_stream)};
     m_handedOut = position;
 }
@@ -766,7 +793,7 @@ Status PostgresCdcSource::sendStatus()
 bool PostgresCdcSource::idle(const record::Batch &batch) const
 {
     return !m_inTxn && !m_held && batch.positions.empty() && m_commits.empty() &&
-           m_acknowledged == m_handedOut;
+           m_acknowledged == m_handedOut && m_tablesRecorded;
 }
 
 Result<std::vector<std::size_t>> PostgresCdcSource::primaryKey(std::uint32_t relation,
@@ -792,6 +819,7 @@ Status PostgresCdcSource::acknowledge(const record::SourcePosition &position)
     if (!p || position.stream != m_stream)
         return {};
     m_acknowledged = std::max(m_acknowledged, *p);
+    m_tablesRecorded = m_tablesRecorded || p->tables == m_captured;
     // The transactions completed at or before the acknowledged position are all in the
     // target, even when the batch that carried this position went on into the next one.
     std::uint64_t confirm = p->complete() ? p->endLsn : 0;

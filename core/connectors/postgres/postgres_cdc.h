@@ -101,7 +101,8 @@ private:
     };
 
     Status connectSql();
-    // The publication streams every table of `tables` (see ensurePublication).
+    // The publication streams every table of `tables` (see ensurePublication), and none of
+    // them joined the node after its slot streamed without it.
     Status ensureTablesPublished(const std::optional<CdcPosition> &resume);
     Status prepareSlot(const std::optional<CdcPosition> &resume);
     Status startStreaming();
@@ -114,7 +115,7 @@ private:
                        std::vector<engine::DeadLetter> &dead);
     Result<bool> applyChange(const pgoutput::Message &message, record::Batch &batch,
                              std::vector<engine::DeadLetter> &dead);
-    void handOut(record::Batch &batch, const CdcPosition &position);
+    void handOut(record::Batch &batch, CdcPosition position);
     // Nothing received is waiting to be handed out or committed: the slot may move up to what
     // the server has sent.
     bool idle(const record::Batch &batch) const;
@@ -133,9 +134,11 @@ private:
     std::string m_publication;
     std::string m_stream;
     std::vector<TableName> m_tables;
-    PgConnection m_sql;         // catalog, snapshot, heartbeats
-    PgConnection m_replication; // the slot's stream
-    bool m_streaming = false;   // START_REPLICATION is running on it
+    std::string m_captured;       // m_tables as positions record them (CdcPosition::tables)
+    bool m_tablesRecorded = true; // the target has positions with m_captured
+    PgConnection m_sql;           // catalog, snapshot, heartbeats
+    PgConnection m_replication;   // the slot's stream
+    bool m_streaming = false;     // START_REPLICATION is running on it
     Phase m_phase = Phase::Streaming;
 
     // Snapshot

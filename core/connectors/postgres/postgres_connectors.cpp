@@ -71,9 +71,10 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
         connectionField(),
         ConfigField::of(
             QStringLiteral("table"), FieldKind::String, QStringLiteral("Table"),
-            QStringLiteral("Target table (in the connection's schema); created from the first "
-                           "records when missing. {table} stands for the upstream table (change "
-                           "data capture of several tables), as in raw_{table}."))
+            QStringLiteral(
+                "Target table (in the connection's schema); created from the first "
+                "records when missing. {table} and {schema} stand for the upstream table (change "
+                "data capture of several tables), as in raw_{table}."))
             .asRequired(),
         ConfigField::of(QStringLiteral("mode"), FieldKind::Enum, QStringLiteral("Write mode"),
                         QStringLiteral("upsert: insert or update by key (deletes applied); append: "

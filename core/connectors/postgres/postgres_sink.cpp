@@ -189,14 +189,14 @@ Error PostgresSink::errorAt(const Error &error) const
     Error out = error;
     out.nodeId = m_context.nodeId;
     out.message =
-        QStringLiteral("%1 (table %2)").arg(error.message, QString::fromStdString(m_table));
+        QStringLiteral("%1 (table %2)").arg(error.message, QString::fromStdString(m_targetTable));
     return out;
 }
 
 Status PostgresSink::open(const engine::NodeContext &context)
 {
     m_context = context;
-    m_preparedFor = nullptr;
+    forgetTargets();
     m_inTransaction = false;
     auto db = PgConnection::connect(m_options.connection);
     if (!db)
@@ -229,7 +229,7 @@ Result<std::vector<record::SourcePosition>> PostgresSink::committedPositions()
 
 Status PostgresSink::ensureTable(const record::Batch &batch)
 {
-    const std::string table = quoteIdentifier(m_table);
+    const std::string table = quoteIdentifier(m_targetTable);
     auto existing = m_db.query("SELECT attname FROM pg_attribute WHERE attrelid = "
                                "to_regclass($1) AND attnum > 0 AND NOT attisdropped",
                                {table});
@@ -243,7 +243,7 @@ Status PostgresSink::ensureTable(const record::Batch &batch)
         if (!m_options.createTable)
             return makeError(ErrorCode::NotFound,
                              QStringLiteral("table %1 does not exist and create_table is off")
-                                 .arg(QString::fromStdString(m_table)));
+                                 .arg(QString::fromStdString(m_targetTable)));
         std::vector<std::string> defs;
         for (std::size_t i = 0; i < columns.size(); ++i)
             defs.push_back(quoteIdentifier(columns[i]) + " " +
@@ -285,7 +285,7 @@ Result<std::pair<bool, std::optional<record::ValueKind>>> PostgresSink::orderKin
     // to the microsecond), never text (collations) or rounding types.
     auto type = m_db.query("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
                            "attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped",
-                           {quoteIdentifier(m_table), m_options.orderBy});
+                           {quoteIdentifier(m_targetTable), m_options.orderBy});
     if (!type)
         return type.error();
     const std::string name = type->rows() ? type->text(0, 0) : std::string();
@@ -306,21 +306,36 @@ Status PostgresSink::findArrayColumns(const record::Schema &schema)
     auto arrays = m_db.query("SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = "
                              "a.atttypid WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND "
                              "NOT a.attisdropped AND t.typcategory = 'A'",
-                             {quoteIdentifier(m_table)});
+                             {quoteIdentifier(m_targetTable)});
     if (!arrays)
         return arrays.error();
-    m_arrayColumns.assign(schema.size(), false);
+    m_target->arrayColumns.assign(schema.size(), false);
     for (int r = 0; r < arrays->rows(); ++r) {
         if (const int i = schema.indexOf(arrays->text(r, 0)); i >= 0)
-            m_arrayColumns[static_cast<std::size_t>(i)] = true;
+            m_target->arrayColumns[static_cast<std::size_t>(i)] = true;
     }
     return {};
 }
 
+void PostgresSink::forgetTargets()
+{
+    m_targets.clear();
+    m_target = nullptr;
+}
+
 Status PostgresSink::prepareFor(const record::Batch &batch)
 {
-    if (m_preparedFor == batch.schema)
+    auto [found, added] = m_targets.try_emplace(m_targetTable);
+    m_target = &found->second;
+    if (added)
+        m_target->stage = "_weir_stage_" + std::to_string(m_targets.size());
+    if (m_target->schema == batch.schema)
         return {};
+    if (m_target->schema && m_target->schema->columns() == batch.schema->columns()) {
+        m_target->schema = batch.schema; // the same columns again (a source re-described them)
+        return {};
+    }
+    m_target->schema = nullptr; // until made for these columns
     const record::Schema &schema = *batch.schema;
     for (const std::string &k : m_options.keyColumns) {
         if (schema.indexOf(k) < 0)
@@ -336,7 +351,7 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     if (Status s = ensureTable(batch); !s)
         return s;
 
-    const std::string table = quoteIdentifier(m_table);
+    const std::string table = quoteIdentifier(m_targetTable);
     std::vector<std::string> names, updates, keys, sameKey, deletedKey;
     for (const std::string &c : schema.columns()) {
         names.push_back(quoteIdentifier(c));
@@ -352,18 +367,20 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
             std::string("t.").append(q).append(" IS NOT DISTINCT FROM d.").append(q));
     }
     // The staging table: the target's columns of this batch, its row order and its ops.
-    if (Status s = m_db.exec("DROP TABLE IF EXISTS pg_temp._weir_stage"); !s)
+    if (Status s = m_db.exec("DROP TABLE IF EXISTS pg_temp." + m_target->stage); !s)
         return s;
-    if (Status s = m_db.exec("CREATE TEMP TABLE _weir_stage AS SELECT " + joined(names, ", ") +
-                             " FROM " + table + " WITH NO DATA");
+    if (Status s = m_db.exec("CREATE TEMP TABLE " + m_target->stage + " AS SELECT " +
+                             joined(names, ", ") + " FROM " + table + " WITH NO DATA");
         !s)
         return s;
-    if (Status s = m_db.exec(
-            "ALTER TABLE _weir_stage ADD COLUMN _weir_seq bigint, ADD COLUMN _weir_op \"char\"");
+    if (Status s = m_db.exec("ALTER TABLE " + m_target->stage +
+                             " ADD COLUMN _weir_seq bigint, ADD COLUMN _weir_op \"char\"");
         !s)
         return s;
-    m_copySql = "COPY _weir_stage (" + joined(names, ", ") + ", _weir_seq, _weir_op) FROM STDIN";
-    m_copyLatestSql = "COPY _weir_stage (" + joined(names, ", ") + ") FROM STDIN";
+    m_target->copySql = "COPY " + m_target->stage + " (" + joined(names, ", ") +
+                        ", _weir_seq, _weir_op) FROM STDIN";
+    m_target->copyLatestSql =
+        "COPY " + m_target->stage + " (" + joined(names, ", ") + ") FROM STDIN";
 
     std::vector<std::string> selected = names;
     std::vector<std::string> inserted = names;
@@ -372,37 +389,39 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
         selected.emplace_back("false");
         updates.push_back(quoteIdentifier(m_options.deletedColumn) + " = false");
     }
-    m_mergeSql.clear();
-    m_mergeWithoutDeletes.clear();
-    m_mergeLatest.clear();
-    m_keyIndices.clear();
+    m_target->mergeSql.clear();
+    m_target->mergeWithoutDeletes.clear();
+    m_target->mergeLatest.clear();
+    m_target->keyIndices.clear();
     for (const std::string &k : m_options.keyColumns)
-        m_keyIndices.push_back(schema.indexOf(k));
-    m_orderIndex = m_options.orderBy.empty() ? -1 : schema.indexOf(m_options.orderBy);
+        m_target->keyIndices.push_back(schema.indexOf(k));
+    m_target->orderIndex = m_options.orderBy.empty() ? -1 : schema.indexOf(m_options.orderBy);
     if (Status s = findArrayColumns(schema); !s)
         return s;
-    m_clientPicksLatest = false;
-    m_orderKind.reset();
+    m_target->clientPicksLatest = false;
+    m_target->orderKind.reset();
     if (m_options.upsert) {
         auto picks = orderKindOfTarget();
         if (!picks)
             return picks.error();
-        m_clientPicksLatest = picks->first;
-        m_orderKind = picks->second;
+        m_target->clientPicksLatest = picks->first;
+        m_target->orderKind = picks->second;
     }
     const std::string head = "INSERT INTO " + table + " AS t (" + joined(inserted, ", ") + ") ";
     if (!m_options.upsert) {
-        m_mergeSql.push_back(head + "SELECT " + joined(selected, ", ") +
-                             " FROM _weir_stage ORDER BY _weir_seq");
-        m_mergeWithoutDeletes = m_mergeSql;
+        m_target->mergeSql.push_back(head + "SELECT " + joined(selected, ", ") + " FROM " +
+                                     m_target->stage + " ORDER BY _weir_seq");
+        m_target->mergeWithoutDeletes = m_target->mergeSql;
+        m_target->schema = batch.schema;
         return {};
     }
     // Hard deletes go first: a key deleted in the batch is gone before later versions of it
     // are inserted again, and only those later versions are.
     if (!m_options.softDelete)
-        m_mergeSql.push_back(
-            "DELETE FROM " + table + " AS t USING (SELECT DISTINCT " + joined(keys, ", ") +
-            " FROM _weir_stage WHERE _weir_op = 'd') d WHERE " + joined(deletedKey, " AND "));
+        m_target->mergeSql.push_back("DELETE FROM " + table + " AS t USING (SELECT DISTINCT " +
+                                     joined(keys, ", ") + " FROM " + m_target->stage +
+                                     " WHERE _weir_op = 'd') d WHERE " +
+                                     joined(deletedKey, " AND "));
     // One version per key: the newest by order_by (the last one on a tie).
     std::string order = joined(keys, ", ");
     if (!m_options.orderBy.empty())
@@ -411,7 +430,7 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     if (updates.empty()) {
         // Every column a key: nothing to update, and keys SQL holds equal (citext, 1.0 and
         // 1.00) would not be refused here; SQL picks.
-        m_clientPicksLatest = false;
+        m_target->clientPicksLatest = false;
         conflict += "DO NOTHING";
     } else {
         conflict += "DO UPDATE SET " + joined(updates, ", ");
@@ -422,37 +441,39 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
         }
     }
     const std::string upsert = head + "SELECT DISTINCT ON (" + joined(keys, ", ") + ") " +
-                               joined(selected, ", ") +
-                               " FROM _weir_stage s WHERE s._weir_op <> 'd'";
+                               joined(selected, ", ") + " FROM " + m_target->stage +
+                               " s WHERE s._weir_op <> 'd'";
     const std::string ordered = " ORDER BY " + order + ", s._weir_seq DESC";
     // A batch without deletes (the usual case) needs neither the delete nor the anti-join,
     // and when the sink staged only the latest version of each key, not the sort either.
-    m_mergeWithoutDeletes.push_back(upsert + ordered + conflict);
-    m_mergeLatest.push_back(head + "SELECT " + joined(selected, ", ") + " FROM _weir_stage" +
-                            conflict);
-    m_mergeSql.push_back(m_options.softDelete
-                             ? upsert + ordered + conflict
-                             : upsert +
-                                   " AND NOT EXISTS (SELECT 1 FROM _weir_stage d WHERE "
+    m_target->mergeWithoutDeletes.push_back(upsert + ordered + conflict);
+    m_target->mergeLatest.push_back(head + "SELECT " + joined(selected, ", ") + " FROM " +
+                                    m_target->stage + conflict);
+    m_target->mergeSql.push_back(
+        m_options.softDelete ? upsert + ordered + conflict
+                             : upsert + " AND NOT EXISTS (SELECT 1 FROM " + m_target->stage +
+                                   " d WHERE "
                                    "d._weir_op = 'd' AND d._weir_seq > s._weir_seq AND " +
                                    joined(sameKey, " AND ") + ")" + ordered + conflict);
     // Soft deletes last: a key whose last event in the batch is a delete keeps its row,
     // flagged (inserted just before if the batch created it).
     if (m_options.softDelete)
-        m_mergeSql.push_back(
+        m_target->mergeSql.push_back(
             "UPDATE " + table + " AS t SET " + quoteIdentifier(m_options.deletedColumn) +
             " = true FROM (SELECT DISTINCT ON (" + joined(keys, ", ") + ") " + joined(keys, ", ") +
-            ", _weir_op FROM _weir_stage ORDER BY " + joined(keys, ", ") +
+            ", _weir_op FROM " + m_target->stage + " ORDER BY " + joined(keys, ", ") +
             ", _weir_seq DESC) d WHERE d._weir_op = 'd' AND " + joined(deletedKey, " AND "));
+    m_target->schema = batch.schema;
     return {};
 }
 
 std::optional<std::vector<std::size_t>>
 PostgresSink::latestVersions(const record::Batch &batch, std::size_t from, std::size_t to) const
 {
-    if (!m_clientPicksLatest)
+    if (!m_target->clientPicksLatest)
         return std::nullopt;
-    return latestPerKey(batch, from, to, m_keyIndices, m_orderIndex, m_orderKind);
+    return latestPerKey(batch, from, to, m_target->keyIndices, m_target->orderIndex,
+                        m_target->orderKind);
 }
 
 Status PostgresSink::stageAndMerge(const record::Batch &batch, std::size_t from, std::size_t to,
@@ -461,21 +482,24 @@ Status PostgresSink::stageAndMerge(const record::Batch &batch, std::size_t from,
     const std::size_t rows = latest ? latest->size() : to - from;
     const std::size_t width = batch.schema->size();
     std::size_t staged = 0;
-    Status copied = m_db.copyIn(latest ? m_copyLatestSql : m_copySql, [&](std::string &out) {
-        constexpr std::size_t piece = std::size_t{64} * 1024;
-        for (; staged < rows && out.size() < piece; ++staged) {
-            const std::size_t i = latest ? (*latest)[staged] : from + staged;
-            appendRow(out, batch.events[i], width, latest ? -1 : static_cast<std::int64_t>(i),
-                      m_arrayColumns);
-        }
-        return staged < rows;
-    });
+    Status copied =
+        m_db.copyIn(latest ? m_target->copyLatestSql : m_target->copySql, [&](std::string &out) {
+            constexpr std::size_t piece = std::size_t{64} * 1024;
+            for (; staged < rows && out.size() < piece; ++staged) {
+                const std::size_t i = latest ? (*latest)[staged] : from + staged;
+                appendRow(out, batch.events[i], width, latest ? -1 : static_cast<std::int64_t>(i),
+                          m_target->arrayColumns);
+            }
+            return staged < rows;
+        });
     if (!copied)
         return copied;
     bool deletes = false;
     for (std::size_t i = from; i < to && !latest && !deletes; ++i)
         deletes = batch.events[i].op == record::Op::Delete;
-    const auto &statements = latest ? m_mergeLatest : deletes ? m_mergeSql : m_mergeWithoutDeletes;
+    const auto &statements = latest    ? m_target->mergeLatest
+                             : deletes ? m_target->mergeSql
+                                       : m_target->mergeWithoutDeletes;
     for (const std::string &sql : statements) {
         if (Status s = m_db.exec(sql); !s)
             return s;
@@ -490,7 +514,7 @@ Status PostgresSink::writeEvents(const record::Batch &batch, std::vector<engine:
     // 10,000: 8 s instead of 5).
     // The versions to stage are picked while the server empties the table.
     std::optional<std::vector<std::size_t>> latest;
-    if (Status s = m_db.exec("TRUNCATE _weir_stage; SAVEPOINT weir_batch",
+    if (Status s = m_db.exec("TRUNCATE " + m_target->stage + "; SAVEPOINT weir_batch",
                              [&] { latest = latestVersions(batch, 0, batch.events.size()); });
         !s)
         return s;
@@ -520,7 +544,7 @@ Status PostgresSink::writeHalves(const record::Batch &batch, std::size_t from, s
         if (Status s = m_db.exec("SAVEPOINT weir_part"); !s)
             return s;
         const auto latest = latestVersions(batch, begin, end);
-        Status part = m_db.exec("TRUNCATE _weir_stage");
+        Status part = m_db.exec("TRUNCATE " + m_target->stage);
         if (part)
             part = stageAndMerge(batch, begin, end, latest);
         if (part) {
@@ -539,11 +563,11 @@ Status PostgresSink::writeHalves(const record::Batch &batch, std::size_t from, s
             continue;
         }
         const record::ChangeEvent &e = batch.events[begin];
-        dead.push_back(
-            engine::DeadLetter::of(batch, e,
-                                   QStringLiteral("rejected by table %1: %2")
-                                       .arg(QString::fromStdString(m_table), part.error().message),
-                                   QString::fromStdString(record::eventToJson(*batch.schema, e))));
+        dead.push_back(engine::DeadLetter::of(
+            batch, e,
+            QStringLiteral("rejected by table %1: %2")
+                .arg(QString::fromStdString(m_targetTable), part.error().message),
+            QString::fromStdString(record::eventToJson(*batch.schema, e))));
     }
     return {};
 }
@@ -584,10 +608,8 @@ Result<engine::SinkWriteStats> PostgresSink::write(const record::Batch &batch)
         auto target = m_router.route(batch);
         if (!target)
             status = target.error();
-        else if (target.value() != m_table) {
-            m_table = std::move(target.value());
-            m_preparedFor = nullptr;
-        }
+        else
+            m_targetTable = std::move(target.value());
     }
     if (status && !batch.empty())
         status = prepareFor(batch);
@@ -600,7 +622,7 @@ Result<engine::SinkWriteStats> PostgresSink::write(const record::Batch &batch)
     if (!status) {
         (void)m_db.exec("ROLLBACK");
         m_inTransaction = false;
-        m_preparedFor = nullptr; // a staging table made in this transaction is gone
+        forgetTargets(); // a staging table made in this transaction is gone
         Error error = errorAt(status.error());
         if (joined) {
             error.code = ErrorCode::Permanent;
@@ -609,7 +631,6 @@ Result<engine::SinkWriteStats> PostgresSink::write(const record::Batch &batch)
         }
         return error;
     }
-    m_preparedFor = batch.empty() ? m_preparedFor : batch.schema;
     m_stagedRows += static_cast<std::int64_t>(batch.size());
     const auto elapsed = std::chrono::steady_clock::now() - m_transactionStart;
     const bool commit = m_stagedRows >= m_options.commitRows || elapsed >= m_options.commitInterval;
@@ -630,7 +651,7 @@ Status PostgresSink::flush()
     Status status = m_db.exec("COMMIT");
     m_inTransaction = false;
     if (!status) {
-        m_preparedFor = nullptr;
+        forgetTargets();
         Error error = errorAt(status.error());
         error.code = ErrorCode::Permanent;
         error.message +=

@@ -18,6 +18,7 @@
 #include "model/node_config.h"
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,7 +49,7 @@ class PostgresSink final : public engine::SinkNode
 {
 public:
     explicit PostgresSink(PostgresSinkOptions options)
-        : m_options(std::move(options)), m_router(m_options.table), m_table(m_options.table)
+        : m_options(std::move(options)), m_router(m_options.table), m_targetTable(m_options.table)
     {
     }
 
@@ -84,22 +85,34 @@ private:
     Status writePositions(const record::Batch &batch);
     Error errorAt(const Error &error) const;
 
+    // What writing into one target table takes, made once per target in a session (again when
+    // the records' columns change): its temporary staging table and statements. A stream of
+    // several upstream tables switches between them without re-making anything.
+    struct Target
+    {
+        std::string stage;                            // the staging table, e.g. _weir_stage_1
+        record::SchemaPtr schema;                     // the records' columns it is made for
+        std::string copySql;                          // every row, its place and its op…
+        std::string copyLatestSql;                    // …or the values only (latestPerKey)
+        std::vector<std::string> mergeSql;            // run in order after each staging…
+        std::vector<std::string> mergeWithoutDeletes; // …or these when it holds no delete…
+        std::vector<std::string> mergeLatest;         // …or one version per key (latestPerKey)
+        std::vector<int> keyIndices;                  // key columns in the schema
+        int orderIndex = -1;                          // order_by column, or -1
+        std::vector<bool> arrayColumns;               // by schema index: the target's arrays
+        bool clientPicksLatest = false;               // latestVersions may pick (see below)
+        std::optional<record::ValueKind> orderKind;   // the only order values it compares
+    };
+    // Forgets every target: their staging tables went with a rolled-back transaction.
+    void forgetTargets();
+
     PostgresSinkOptions m_options;
     TableRouter m_router;
-    std::string m_table; // the target of the current batch (see table_routing.h)
+    std::string m_targetTable; // the current batch's target (see table_routing.h)
     engine::NodeContext m_context;
     PgConnection m_db;
-    record::SchemaPtr m_preparedFor;
-    std::string m_copySql;               // every row, with its place in the batch and its op
-    std::string m_copyLatestSql;         // the values only (latestPerKey)
-    std::vector<std::string> m_mergeSql; // run in order after each staging…
-    std::vector<std::string> m_mergeWithoutDeletes; // …or these when it holds no delete…
-    std::vector<std::string> m_mergeLatest;         // …or one version per key (latestPerKey)
-    std::vector<int> m_keyIndices;                  // key columns in the prepared schema
-    int m_orderIndex = -1;                          // order_by column, or -1
-    std::vector<bool> m_arrayColumns;               // by schema index: the target's arrays
-    bool m_clientPicksLatest = false;               // latestVersions may pick (see below)
-    std::optional<record::ValueKind> m_orderKind;   // the only order values it compares
+    std::map<std::string, Target> m_targets; // by target table
+    Target *m_target = nullptr;              // the current batch's, made by prepareFor
     bool m_inTransaction = false;
     std::int64_t m_stagedRows = 0;
     std::chrono::steady_clock::time_point m_transactionStart;

@@ -81,7 +81,7 @@ Error SqliteSink::errorAt(const Error &error) const
     Error out = error;
     out.nodeId = m_context.nodeId;
     out.message = QStringLiteral("%1 (table %2 in %3)")
-                      .arg(error.message, QString::fromStdString(m_table), m_options.path);
+                      .arg(error.message, QString::fromStdString(m_targetTable), m_options.path);
     return out;
 }
 
@@ -157,7 +157,7 @@ Result<std::vector<std::string>> SqliteSink::existingColumns()
     auto stmt = m_db.prepare("SELECT name FROM pragma_table_info(?)");
     if (!stmt)
         return stmt.error();
-    stmt->bindText(1, std::string_view(m_table));
+    stmt->bindText(1, std::string_view(m_targetTable));
     return common::collectRows<std::string>(
         *stmt, [](const common::SqliteStatement &s) { return s.columnText(0); });
 }
@@ -167,13 +167,13 @@ Status SqliteSink::ensureTable(const record::Batch &batch)
     auto existing = existingColumns();
     if (!existing)
         return errorAt(existing.error());
-    const std::string table = quoteIdentifier(m_table);
+    const std::string table = quoteIdentifier(m_targetTable);
     const auto &columns = batch.schema->columns();
     if (existing->empty()) {
         if (!m_options.createTable)
             return makeError(ErrorCode::NotFound,
                              QStringLiteral("table %1 does not exist in %2 and create_table is off")
-                                 .arg(QString::fromStdString(m_table), m_options.path),
+                                 .arg(QString::fromStdString(m_targetTable), m_options.path),
                              m_context.nodeId);
         std::vector<std::string> defs;
         const bool rowidKey =
@@ -240,7 +240,7 @@ Status SqliteSink::prepareFor(const record::Batch &batch)
     if (Status s = ensureTable(batch); !s)
         return s.error().nodeId.isEmpty() ? Status(errorAt(s.error())) : s;
 
-    const std::string table = quoteIdentifier(m_table);
+    const std::string table = quoteIdentifier(m_targetTable);
     std::vector<std::string> names, params, updates, keys, keyMatch;
     for (const std::string &c : schema.columns()) {
         names.push_back(quoteIdentifier(c));
@@ -391,11 +391,11 @@ Status SqliteSink::writeEvents(const record::Batch &batch, std::vector<engine::D
         if (done.error().isTransient())
             return done.error();
         // The database refused this one record (a constraint, say): it goes to the DLQ.
-        dead.push_back(
-            engine::DeadLetter::of(batch, e,
-                                   QStringLiteral("rejected by table %1: %2")
-                                       .arg(QString::fromStdString(m_table), done.error().message),
-                                   QString::fromStdString(record::eventToJson(schema, e))));
+        dead.push_back(engine::DeadLetter::of(
+            batch, e,
+            QStringLiteral("rejected by table %1: %2")
+                .arg(QString::fromStdString(m_targetTable), done.error().message),
+            QString::fromStdString(record::eventToJson(schema, e))));
     }
     return {};
 }
@@ -436,8 +436,8 @@ Result<engine::SinkWriteStats> SqliteSink::write(const record::Batch &batch)
         auto target = m_router.route(batch);
         if (!target)
             status = target.error();
-        else if (target.value() != m_table) {
-            m_table = std::move(target.value());
+        else if (target.value() != m_targetTable) {
+            m_targetTable = std::move(target.value());
             m_preparedFor = nullptr;
         }
     }
@@ -484,6 +484,7 @@ Status SqliteSink::flush()
     m_inTransaction = false;
     if (!status) {
         (void)m_db.exec("ROLLBACK");
+        m_preparedFor = nullptr; // a table made in this transaction is gone
         Error error = errorAt(status.error());
         error.code = ErrorCode::Permanent;
         error.message +=

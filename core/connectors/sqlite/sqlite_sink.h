@@ -40,7 +40,7 @@ class SqliteSink final : public engine::SinkNode
 {
 public:
     explicit SqliteSink(SqliteSinkOptions options)
-        : m_options(std::move(options)), m_router(m_options.table), m_table(m_options.table)
+        : m_options(std::move(options)), m_router(m_options.table), m_targetTable(m_options.table)
     {
     }
 
@@ -72,7 +72,7 @@ private:
 
     SqliteSinkOptions m_options;
     TableRouter m_router;
-    std::string m_table; // the target of the current batch (see table_routing.h)
+    std::string m_targetTable; // the target of the current batch (see table_routing.h)
     engine::NodeContext m_context;
     common::SqliteDb m_db;
     WalCheckpointer m_checkpointer; // after m_db: stops before the writer closes

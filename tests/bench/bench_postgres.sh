@@ -29,14 +29,16 @@ JSON
 psql "$WEIR_BENCH_PG" -qAtc CHECKPOINT >/dev/null
 sync
 t0=$(now)
-/usr/bin/time -f "%M" -o "$W/rss" "$WEIR" run "$W/bench.weir.json" --once --state "$W/state.db" 2>"$W/run.log" \
+/usr/bin/time -f "%M %U %S %e" -o "$W/rss" "$WEIR" run "$W/bench.weir.json" --once --state "$W/state.db" 2>"$W/run.log" \
   || { cat "$W/run.log" >&2; die "weir-run failed"; }
 secs=$(elapsed "$t0")
 fail=0
 check "weir rows" "$(psql "$WEIR_BENCH_PG" -qAtc 'SELECT count(*) FROM orders')" "$(expected_field "$N" distinct_ids)" || fail=1
 check "weir sum(amount)" "$(psql "$WEIR_BENCH_PG" -qAtc 'SELECT sum(amount) FROM orders')" "$(expected_field "$N" final_amount_sum)" || fail=1
 [[ $fail == 0 ]] || die "weir result does not match orders_${N}.expected.json"
-result weir_pg_upsert "$N" "$secs" "peak_rss_mb=$(( $(tail -1 "$W/rss") / 1024 ))"
+read -r rss user sys _ < <(tail -1 "$W/rss")
+# Weir's own CPU seconds (user + system, all threads): the rest of the machine is the server's.
+result weir_pg_upsert "$N" "$secs" "peak_rss_mb=$(( rss / 1024 )) cpu_s=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')"
 
 "$PEERS/peer_pg_copy.sh" "$N" | tee "$W/peer.txt"
 peer=$(awk '/RESULT name=pg_upsert /{for(i=1;i<=NF;i++) if($i ~ /^seconds=/){sub("seconds=","",$i); print $i}}' "$W/peer.txt")

@@ -129,6 +129,68 @@ private slots:
                  QStringLiteral("{1,2,NULL} 5 true {{1.50,-2},{300,NaN}} [1,2]"));
     }
 
+    void typedValuesLoadExactlyInBinaryAndText()
+    {
+        // Values of their columns' kinds go in COPY's binary format; a batch with one that
+        // does not (a decimal in exponent notation, a string for an integer) goes as text. The
+        // server gives back the same either way.
+        QCOMPARE(scalar(QStringLiteral("CREATE TABLE typed (id bigint PRIMARY KEY, n numeric, m "
+                                       "numeric(12,2), i4 integer, i2 smallint, f float8, t "
+                                       "text, v varchar(10), ts timestamp, tz timestamptz, b "
+                                       "boolean)")),
+                 QString());
+        auto sink = openSink("typed", false, false);
+        QVERIFY(sink);
+        auto dec = [](const char *text) { return Value::fromDecimalText(text); };
+        auto row = [](std::int64_t id, std::vector<Value> rest) {
+            record::ChangeEvent e;
+            e.op = Op::Create;
+            e.after = {Value::fromInt(id)};
+            for (Value &v : rest)
+                e.after.push_back(std::move(v));
+            return e;
+        };
+        record::Batch batch = sinkBatch({}, 1);
+        batch.schema =
+            record::makeSchema({"id", "n", "m", "i4", "i2", "f", "t", "v", "ts", "tz", "b"});
+        batch.events = {
+            row(1, {dec("0"), dec("12.5"), Value::fromInt(2147483647), Value::fromInt(-32768),
+                    Value::fromDouble(1.5), Value::fromString("tab\there"),
+                    Value::fromString("\u00fc"), Value::fromTimestampMicros(0),
+                    Value::fromTimestampMicros(1700000000123456), Value::fromBool(true)}),
+            row(2, {dec("-0.05"), dec("-99999999.99"), Value::fromInt(-1), Value::fromInt(7),
+                    Value::fromInt(3), Value::fromString(""), Value::fromString("x"),
+                    Value::fromTimestampMicros(-1), Value::fromTimestampMicros(-1),
+                    Value::fromBool(false)}),
+            row(3, {dec("12345.6789"), Value::fromInt(42)}),
+            row(4, {dec("100000000"), dec("0.005")}),
+            row(5, {dec("00012.50"), dec("-0")}),
+            row(6, {dec("0.0001"), Value()}),
+            row(7, {Value::fromInt(-9223372036854775807), dec("9999999999.99")}),
+        };
+        auto w = writeAndCommit(*sink, batch);
+        QVERIFY2(w, w ? "" : qPrintable(w.error().message));
+        record::Batch text = sinkBatch({}, 2);
+        text.schema = batch.schema;
+        text.events = {row(8, {dec("1e5"), Value::fromString("7.125"), Value::fromString("17")})};
+        w = writeAndCommit(*sink, text);
+        QVERIFY2(w, w ? "" : qPrintable(w.error().message));
+        QCOMPARE(
+            scalar(QStringLiteral(
+                "SELECT string_agg(concat_ws('|', id, coalesce(n::text, '-'), coalesce(m::text, "
+                "'-'), coalesce(i4::text, '-'), coalesce(i2::text, '-'), coalesce(f::text, "
+                "'-'), coalesce(t, '-'), coalesce(v, '-'), coalesce(ts::text, '-'), "
+                "coalesce((tz AT TIME ZONE 'UTC')::text, '-'), coalesce(b::text, '-')), ' / ' "
+                "ORDER BY id) FROM typed")),
+            QStringLiteral(
+                "1|0|12.50|2147483647|-32768|1.5|tab\there|\u00fc|1970-01-01 00:00:00|2023-11-14 "
+                "22:13:20.123456|true / 2|-0.05|-99999999.99|-1|7|3||x|1969-12-31 "
+                "23:59:59.999999|1969-12-31 23:59:59.999999|false / 3|12345.6789|42.00|-|-|-|"
+                "-|-|-|-|- / 4|100000000|0.01|-|-|-|-|-|-|-|- / 5|12.50|0.00|-|-|-|-|-|-|-|- "
+                "/ 6|0.0001|-|-|-|-|-|-|-|-|- / 7|-9223372036854775807|9999999999.99|-|-|-|-"
+                "|-|-|-|- / 8|100000|7.13|17|-|-|-|-|-|-|-"));
+    }
+
     void softDeleteKeepsTheRow()
     {
         auto sink = openSink("soft_orders", true);

@@ -4,6 +4,7 @@
 #include "common/time_format.h"
 #include "connectors/latest_per_key.h"
 #include "connectors/postgres/pg_array.h"
+#include "connectors/postgres/pg_binary_copy.h"
 #include "record/record_json.h"
 
 #include <charconv>
@@ -135,6 +136,24 @@ void appendRow(std::string &out, const record::ChangeEvent &e, std::size_t width
     out += '\t';
     out += e.op == record::Op::Delete ? 'd' : 'u';
     out += '\n';
+}
+
+// appendRow in COPY's binary format, for values that fit their columns (fitsBinary).
+void appendBinaryRow(std::string &out, const record::ChangeEvent &e,
+                     const std::vector<BinaryColumn> &columns, std::int64_t seq)
+{
+    const auto &values = e.current();
+    appendBinaryFieldCount(out, static_cast<int>(columns.size()) + (seq >= 0 ? 2 : 0));
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i < values.size())
+            appendBinaryValue(out, columns[i], values[i]);
+        else
+            appendBinaryNull(out);
+    }
+    if (seq < 0)
+        return;
+    appendBinaryInt8(out, seq);
+    appendBinaryChar(out, e.op == record::Op::Delete ? 'd' : 'u');
 }
 
 } // namespace
@@ -301,18 +320,33 @@ Result<std::pair<bool, std::optional<record::ValueKind>>> PostgresSink::orderKin
     return std::pair{false, std::optional<K>()};
 }
 
-Status PostgresSink::findArrayColumns(const record::Schema &schema)
+Status PostgresSink::readColumnTypes(const record::Schema &schema)
 {
-    auto arrays = m_db.query("SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = "
-                             "a.atttypid WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND "
-                             "NOT a.attisdropped AND t.typcategory = 'A'",
-                             {quoteIdentifier(m_targetTable)});
-    if (!arrays)
-        return arrays.error();
-    m_target->arrayColumns.assign(schema.size(), false);
-    for (int r = 0; r < arrays->rows(); ++r) {
-        if (const int i = schema.indexOf(arrays->text(r, 0)); i >= 0)
-            m_target->arrayColumns[static_cast<std::size_t>(i)] = true;
+    auto types = m_db.query("SELECT a.attname, t.typcategory = 'A', format_type(a.atttypid, "
+                            "a.atttypmod) FROM pg_attribute a JOIN pg_type t ON t.oid = "
+                            "a.atttypid WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND "
+                            "NOT a.attisdropped",
+                            {quoteIdentifier(m_targetTable)});
+    if (!types)
+        return types.error();
+    Target &target = *m_target;
+    target.arrayColumns.assign(schema.size(), false);
+    std::vector<std::optional<BinaryColumn>> binary(schema.size());
+    for (int r = 0; r < types->rows(); ++r) {
+        const int i = schema.indexOf(types->text(r, 0));
+        if (i < 0)
+            continue;
+        target.arrayColumns[static_cast<std::size_t>(i)] = types->text(r, 1) == "t";
+        binary[static_cast<std::size_t>(i)] = binaryColumnOf(types->text(r, 2));
+    }
+    // Binary only when every column has an encoding (arrays have none: they come as JSON).
+    target.binaryColumns.clear();
+    for (const auto &column : binary) {
+        if (!column) {
+            target.binaryColumns.clear();
+            break;
+        }
+        target.binaryColumns.push_back(*column);
     }
     return {};
 }
@@ -381,6 +415,8 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
                         ", _weir_seq, _weir_op) FROM STDIN";
     m_target->copyLatestSql =
         "COPY " + m_target->stage + " (" + joined(names, ", ") + ") FROM STDIN";
+    m_target->copyBinarySql = m_target->copySql + " (FORMAT binary)";
+    m_target->copyLatestBinarySql = m_target->copyLatestSql + " (FORMAT binary)";
 
     std::vector<std::string> selected = names;
     std::vector<std::string> inserted = names;
@@ -396,7 +432,7 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     for (const std::string &k : m_options.keyColumns)
         m_target->keyIndices.push_back(schema.indexOf(k));
     m_target->orderIndex = m_options.orderBy.empty() ? -1 : schema.indexOf(m_options.orderBy);
-    if (Status s = findArrayColumns(schema); !s)
+    if (Status s = readColumnTypes(schema); !s)
         return s;
     m_target->clientPicksLatest = false;
     m_target->orderKind.reset();
@@ -481,17 +517,38 @@ Status PostgresSink::stageAndMerge(const record::Batch &batch, std::size_t from,
 {
     const std::size_t rows = latest ? latest->size() : to - from;
     const std::size_t width = batch.schema->size();
+    auto row = [&](std::size_t staged) { return latest ? (*latest)[staged] : from + staged; };
+    // Binary when every value has its column's binary form (the usual case after a typed
+    // source or a validate step); otherwise text, which the server converts.
+    const std::vector<BinaryColumn> &binary = m_target->binaryColumns;
+    bool useBinary = binary.size() == width;
+    for (std::size_t r = 0; r < rows && useBinary; ++r) {
+        const auto &values = batch.events[row(r)].current();
+        for (std::size_t c = 0; c < values.size() && c < width && useBinary; ++c)
+            useBinary = fitsBinary(binary[c], values[c]);
+    }
+    const std::string &copy =
+        latest ? (useBinary ? m_target->copyLatestBinarySql : m_target->copyLatestSql)
+               : (useBinary ? m_target->copyBinarySql : m_target->copySql);
     std::size_t staged = 0;
-    Status copied =
-        m_db.copyIn(latest ? m_target->copyLatestSql : m_target->copySql, [&](std::string &out) {
-            constexpr std::size_t piece = std::size_t{64} * 1024;
-            for (; staged < rows && out.size() < piece; ++staged) {
-                const std::size_t i = latest ? (*latest)[staged] : from + staged;
-                appendRow(out, batch.events[i], width, latest ? -1 : static_cast<std::int64_t>(i),
-                          m_target->arrayColumns);
-            }
-            return staged < rows;
-        });
+    bool started = false;
+    Status copied = m_db.copyIn(copy, [&](std::string &out) {
+        constexpr std::size_t piece = std::size_t{64} * 1024;
+        if (useBinary && !started)
+            appendBinaryHeader(out);
+        started = true;
+        for (; staged < rows && out.size() < piece; ++staged) {
+            const std::size_t i = row(staged);
+            const auto seq = latest ? -1 : static_cast<std::int64_t>(i);
+            if (useBinary)
+                appendBinaryRow(out, batch.events[i], binary, seq);
+            else
+                appendRow(out, batch.events[i], width, seq, m_target->arrayColumns);
+        }
+        if (useBinary && staged == rows)
+            appendBinaryTrailer(out);
+        return staged < rows;
+    });
     if (!copied)
         return copied;
     bool deletes = false;

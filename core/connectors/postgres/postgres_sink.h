@@ -12,6 +12,7 @@
 // to the dead-letter queue. Several batches share a transaction up to commit_rows /
 // commit_interval_ms. Lives on one engine worker thread.
 
+#include "connectors/postgres/pg_binary_copy.h"
 #include "connectors/postgres/pg_connection.h"
 #include "connectors/table_routing.h"
 #include "engine/node.h"
@@ -62,8 +63,9 @@ public:
 
 private:
     Status prepareFor(const record::Batch &batch);
-    // Which columns of the records are arrays in the target (JSON arrays are converted).
-    Status findArrayColumns(const record::Schema &schema);
+    // Which columns of the records are arrays in the target (JSON arrays are converted), and
+    // how each is written in COPY's binary format, if every one can be.
+    Status readColumnTypes(const record::Schema &schema);
     // Whether the sink may pick the latest version of each key itself, and the one kind of
     // order value it may compare then: the order_by column's type in the target decides.
     Result<std::pair<bool, std::optional<record::ValueKind>>> orderKindOfTarget();
@@ -100,8 +102,11 @@ private:
         std::vector<int> keyIndices;                  // key columns in the schema
         int orderIndex = -1;                          // order_by column, or -1
         std::vector<bool> arrayColumns;               // by schema index: the target's arrays
-        bool clientPicksLatest = false;               // latestVersions may pick (see below)
-        std::optional<record::ValueKind> orderKind;   // the only order values it compares
+        std::vector<BinaryColumn> binaryColumns;      // by schema index; empty: text COPY only
+        std::string copyBinarySql;                    // copySql and copyLatestSql, binary
+        std::string copyLatestBinarySql;
+        bool clientPicksLatest = false;             // latestVersions may pick (see below)
+        std::optional<record::ValueKind> orderKind; // the only order values it compares
     };
     // Forgets every target: their staging tables went with a rolled-back transaction.
     void forgetTargets();

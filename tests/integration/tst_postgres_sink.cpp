@@ -189,6 +189,38 @@ private slots:
                 "-|-|-|-|- / 4|100000000|0.01|-|-|-|-|-|-|-|- / 5|12.50|0.00|-|-|-|-|-|-|-|- "
                 "/ 6|0.0001|-|-|-|-|-|-|-|-|- / 7|-9223372036854775807|9999999999.99|-|-|-|-"
                 "|-|-|-|- / 8|100000|7.13|17|-|-|-|-|-|-|-"));
+
+        // A timestamp before year 1 has no text form the server takes: refused, as in text.
+        record::Batch early = sinkBatch({}, 3);
+        early.schema = batch.schema;
+        early.events = {
+            row(9, {dec("1"), dec("1"), Value::fromInt(1), Value::fromInt(1), Value::fromDouble(1),
+                    Value::fromString("t"), Value::fromString("v"),
+                    Value::fromTimestampMicros(-62135596800000001), Value::fromTimestampMicros(0),
+                    Value::fromBool(true)})};
+        w = writeAndCommit(*sink, early);
+        QVERIFY2(w, w ? "" : qPrintable(w.error().message));
+        QCOMPARE(w->rejected, std::int64_t(1));
+        QVERIFY(m_store->purgeDeadLetters({})); // the other tests count their own
+
+        // Arrays of types that have a binary form (varchar(n)[], numeric(p,s)[]) take the
+        // JSON arrays sources give, converted as text.
+        QCOMPARE(scalar(QStringLiteral("CREATE TABLE typed_arrays (id bigint PRIMARY KEY, codes "
+                                       "varchar(20)[], amounts numeric(10,2)[])")),
+                 QString());
+        auto arrays = openSink("typed_arrays", false, false);
+        QVERIFY(arrays);
+        record::Batch lists = sinkBatch({}, 1);
+        lists.schema = record::makeSchema({"id", "codes", "amounts"});
+        lists.events = {
+            row(1, {Value::fromString("[\"a\",\"b c\"]"), Value::fromString("[1.5,2]")}),
+            row(2, {Value::fromString("[]"), Value::fromString("[null]")})};
+        w = writeAndCommit(*arrays, lists);
+        QVERIFY2(w, w ? "" : qPrintable(w.error().message));
+        QCOMPARE(w->rejected, std::int64_t(0));
+        QCOMPARE(scalar(QStringLiteral("SELECT string_agg(codes::text || ' ' || amounts::text, "
+                                       "' / ' ORDER BY id) FROM typed_arrays")),
+                 QStringLiteral("{a,\"b c\"} {1.50,2.00} / {} {NULL}"));
     }
 
     void softDeleteKeepsTheRow()

@@ -11,6 +11,8 @@ using record::ValueKind;
 // Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01.
 constexpr std::int64_t kPostgresEpochMicros = 946684800000000;
 constexpr std::size_t kMaxNumericDigits = 1000;
+constexpr std::int64_t kFirstMicros = -62135596800000000; // 0001-01-01T00:00:00Z
+constexpr std::int64_t kLastMicros = 253402300799999999;  // 9999-12-31T23:59:59.999999Z
 
 void put16(std::string &out, std::uint16_t v)
 {
@@ -106,6 +108,8 @@ bool intFits(const record::Value &v, std::int64_t low, std::int64_t high)
 
 std::optional<BinaryColumn> binaryColumnOf(std::string_view typeName)
 {
+    if (typeName.ends_with("[]"))
+        return std::nullopt; // arrays of any of these have encodings of their own
     if (typeName == "bigint")
         return BinaryColumn::Int8;
     if (typeName == "integer")
@@ -146,7 +150,9 @@ bool fitsBinary(BinaryColumn column, const record::Value &value)
     case BinaryColumn::Text:
         return kind == ValueKind::String;
     case BinaryColumn::Timestamp:
-        return kind == ValueKind::Timestamp;
+        // The years the text form has (0001 to 9999): no BC dates, no infinities by accident.
+        return kind == ValueKind::Timestamp && value.asTimestampMicros() >= kFirstMicros &&
+               value.asTimestampMicros() <= kLastMicros;
     case BinaryColumn::Bool:
         return kind == ValueKind::Bool;
     }

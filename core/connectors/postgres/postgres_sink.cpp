@@ -336,8 +336,10 @@ Status PostgresSink::readColumnTypes(const record::Schema &schema)
         const int i = schema.indexOf(types->text(r, 0));
         if (i < 0)
             continue;
-        target.arrayColumns[static_cast<std::size_t>(i)] = types->text(r, 1) == "t";
-        binary[static_cast<std::size_t>(i)] = binaryColumnOf(types->text(r, 2));
+        const bool array = types->text(r, 1) == "t"; // JSON text is converted to its input
+        target.arrayColumns[static_cast<std::size_t>(i)] = array;
+        if (!array)
+            binary[static_cast<std::size_t>(i)] = binaryColumnOf(types->text(r, 2));
     }
     // Binary only when every column has an encoding (arrays have none: they come as JSON).
     target.binaryColumns.clear();
@@ -513,7 +515,8 @@ PostgresSink::latestVersions(const record::Batch &batch, std::size_t from, std::
 }
 
 Status PostgresSink::stageAndMerge(const record::Batch &batch, std::size_t from, std::size_t to,
-                                   const std::optional<std::vector<std::size_t>> &latest)
+                                   const std::optional<std::vector<std::size_t>> &latest,
+                                   bool binaryAllowed)
 {
     const std::size_t rows = latest ? latest->size() : to - from;
     const std::size_t width = batch.schema->size();
@@ -521,7 +524,7 @@ Status PostgresSink::stageAndMerge(const record::Batch &batch, std::size_t from,
     // Binary when every value has its column's binary form (the usual case after a typed
     // source or a validate step); otherwise text, which the server converts.
     const std::vector<BinaryColumn> &binary = m_target->binaryColumns;
-    bool useBinary = binary.size() == width;
+    bool useBinary = binaryAllowed && binary.size() == width;
     for (std::size_t r = 0; r < rows && useBinary; ++r) {
         const auto &values = batch.events[row(r)].current();
         for (std::size_t c = 0; c < values.size() && c < width && useBinary; ++c)
@@ -575,7 +578,7 @@ Status PostgresSink::writeEvents(const record::Batch &batch, std::vector<engine:
                              [&] { latest = latestVersions(batch, 0, batch.events.size()); });
         !s)
         return s;
-    Status whole = stageAndMerge(batch, 0, batch.events.size(), latest);
+    Status whole = stageAndMerge(batch, 0, batch.events.size(), latest, true);
     if (whole)
         return m_db.exec("RELEASE SAVEPOINT weir_batch");
     if (whole.error().isTransient())
@@ -603,7 +606,7 @@ Status PostgresSink::writeHalves(const record::Batch &batch, std::size_t from, s
         const auto latest = latestVersions(batch, begin, end);
         Status part = m_db.exec("TRUNCATE " + m_target->stage);
         if (part)
-            part = stageAndMerge(batch, begin, end, latest);
+            part = stageAndMerge(batch, begin, end, latest, false);
         if (part) {
             if (Status s = m_db.exec("RELEASE SAVEPOINT weir_part"); !s)
                 return s;

@@ -77,9 +77,11 @@ private:
     std::optional<std::vector<std::size_t>> latestVersions(const record::Batch &batch,
                                                            std::size_t from, std::size_t to) const;
     // COPYs the rows [from, to) of the batch (only `latest` of them when given) into the empty
-    // staging table and merges them into the target.
+    // staging table and merges them into the target; in COPY's binary format when allowed and
+    // every value fits (text is what the refused-row search uses: the server's error then
+    // quotes the value).
     Status stageAndMerge(const record::Batch &batch, std::size_t from, std::size_t to,
-                         const std::optional<std::vector<std::size_t>> &latest);
+                         const std::optional<std::vector<std::size_t>> &latest, bool binaryAllowed);
     // Writes the rows [from, to) of a refused batch in halves, down to single rows; the rows
     // refused on their own go to `dead`.
     Status writeHalves(const record::Batch &batch, std::size_t from, std::size_t to,

@@ -58,6 +58,19 @@ public:
         return item;
     }
 
+    // The first item, if one is waiting and `take` accepts it; never waits.
+    template<typename Take> std::optional<T> popIf(Take take)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_items.empty() || !take(std::as_const(m_items.front().first)))
+            return std::nullopt;
+        T item = std::move(m_items.front().first);
+        m_bytes -= m_items.front().second;
+        m_items.pop_front();
+        m_notFull.notify_all();
+        return item;
+    }
+
     // True once an item is waiting; false when none came within `linger` (0: only looks), every
     // producer is done, or `stop` is set.
     bool waitForItem(std::chrono::milliseconds linger, const std::atomic<bool> &stop)

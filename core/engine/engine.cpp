@@ -8,6 +8,8 @@
 
 #include <QEventLoop>
 #include <QFileInfo>
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -21,6 +23,32 @@ PositionMap toMap(const std::vector<record::SourcePosition> &positions)
     for (const auto &p : positions)
         out[{p.sourceNode, p.stream}] = p;
     return out;
+}
+
+// Whether `next` may join `batch` into one write: the same stream, table and shape, and
+// together no more than `rows`.
+bool joinable(const record::Batch &batch, const record::Batch &next, std::size_t rows)
+{
+    return next.schema == batch.schema && next.stream == batch.stream &&
+           next.table == batch.table && batch.size() + next.size() <= rows;
+}
+
+// Appends `next`'s events to `batch`, whose positions then reach as far as `next`'s.
+void join(record::Batch &batch, record::Batch next)
+{
+    batch.events.insert(batch.events.end(), std::make_move_iterator(next.events.begin()),
+                        std::make_move_iterator(next.events.end()));
+    for (record::SourcePosition &p : next.positions) {
+        const auto same = std::find_if(
+            batch.positions.begin(), batch.positions.end(), [&](const record::SourcePosition &q) {
+                return q.sourceNode == p.sourceNode && q.stream == p.stream;
+            });
+        if (same != batch.positions.end())
+            *same = std::move(p);
+        else
+            batch.positions.push_back(std::move(p));
+    }
+    batch.backlog = next.backlog;
 }
 
 // True when the sink already committed everything this batch covers (a replay after restart).
@@ -385,10 +413,22 @@ void Engine::runSink(PlannedNode &node, std::size_t index, BoundedQueue<record::
         e.nodeId = node.id;
         fail(e);
     };
+    const std::size_t preferredRows = node.sink->preferredBatchRows();
     while (auto batch = input.pop(m_stop)) {
         node.metrics.add(node.metrics.recordsIn, static_cast<std::int64_t>(batch->size()));
         if (alreadyCommitted(committed, *batch, m_wiring->sourcesById))
             continue;
+        // Batches already waiting join this one (never waited for: latency stays the same).
+        while (batch->size() < preferredRows) {
+            auto next = input.popIf([&](const record::Batch &b) {
+                return joinable(*batch, b, preferredRows) &&
+                       !alreadyCommitted(committed, b, m_wiring->sourcesById);
+            });
+            if (!next)
+                break;
+            node.metrics.add(node.metrics.recordsIn, static_cast<std::int64_t>(next->size()));
+            join(*batch, std::move(*next));
+        }
         SinkWriteStats stats;
         Status s = retried(node, QStringLiteral("write"), [&] {
             auto written = node.sink->write(*batch);

@@ -6,6 +6,9 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <atomic>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 using namespace weir;
@@ -36,6 +39,46 @@ private:
     std::unique_ptr<engine::SinkNode> m_inner;
 };
 
+// The real SQLite sink asking for batches of up to 3,000 rows, recording the size of each
+// write; its first write waits until `release` is set (batches pile up behind it meanwhile).
+class JoiningSink final : public engine::SinkNode
+{
+public:
+    struct Shared
+    {
+        std::atomic<bool> release{false};
+        std::mutex mutex;
+        std::vector<std::size_t> writes;
+    };
+    JoiningSink(std::unique_ptr<engine::SinkNode> inner, std::shared_ptr<Shared> shared)
+        : m_inner(std::move(inner)), m_shared(std::move(shared))
+    {
+    }
+    Status open(const engine::NodeContext &c) override { return m_inner->open(c); }
+    Result<std::vector<record::SourcePosition>> committedPositions() override
+    {
+        return m_inner->committedPositions();
+    }
+    Result<engine::SinkWriteStats> write(const record::Batch &b) override
+    {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (!m_shared->release && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5)); // polling the test's flag
+        {
+            std::lock_guard lock(m_shared->mutex);
+            m_shared->writes.push_back(b.size());
+        }
+        return m_inner->write(b);
+    }
+    Status flush() override { return m_inner->flush(); }
+    Status close() override { return m_inner->close(); }
+    std::size_t preferredBatchRows() const override { return 3000; }
+
+private:
+    std::unique_ptr<engine::SinkNode> m_inner;
+    std::shared_ptr<Shared> m_shared;
+};
+
 model::NodeTypeRegistry registryWithSlowSink()
 {
     model::NodeTypeRegistry r;
@@ -48,6 +91,21 @@ model::NodeTypeRegistry registryWithSlowSink()
         return std::make_unique<SlowSink>(makeInner(c));
     };
     r.registerType(slow);
+    return r;
+}
+
+model::NodeTypeRegistry registryWithJoiningSink(const std::shared_ptr<JoiningSink::Shared> &shared)
+{
+    model::NodeTypeRegistry r;
+    for (const model::NodeType *t : model::NodeTypeRegistry::builtin().types())
+        r.registerType(*t);
+    model::NodeType joining = *r.find(QStringLiteral("sqlite.sink"));
+    joining.id = QStringLiteral("joining.sink");
+    const auto makeInner = joining.makeSink;
+    joining.makeSink = [makeInner, shared](const model::NodeConfig &c) {
+        return std::make_unique<JoiningSink>(makeInner(c), shared);
+    };
+    r.registerType(joining);
     return r;
 }
 
@@ -170,6 +228,44 @@ private slots:
         // batch. Without backpressure this would approach all 60,000.
         QVERIFY2(maxInFlight <= 3 * 4 * 1000, qPrintable(QString::number(maxInFlight)));
         QVERIFY(maxInFlight > 0);
+    }
+
+    void waitingBatchesJoinForASinkThatAsks()
+    {
+        // 1,000-row batches pile up behind a sink that prefers 3,000: it gets them joined, never
+        // more than 3,000 at once, and the result and the positions are those of a plain run.
+        const QString prefix = test::generateOrders(m_dir.path(), 20000);
+        const QString db = m_dir.filePath(QStringLiteral("joined.db"));
+        QByteArray json =
+            test::ordersPipeline(QStringLiteral("joined"), QStringLiteral("csv.source"),
+                                 prefix + QStringLiteral(".csv"), db, 1000);
+        json.replace("\"sqlite.sink\"", "\"joining.sink\"");
+        auto shared = std::make_shared<JoiningSink::Shared>();
+        const auto registry = registryWithJoiningSink(shared);
+        engine::EngineOptions options;
+        options.metricsIntervalMs = 20;
+        engine::Engine e(pipelineFrom(json), m_dir.filePath(QStringLiteral("joined.weir.json")),
+                         m_store.get(), registry, options);
+        connect(&e, &engine::Engine::metricsUpdated, this, [&](const engine::MetricsSnapshot &s) {
+            if (!s.nodes.empty() && s.nodes.back().queueDepth >= 3)
+                shared->release = true; // three batches wait at the sink
+        });
+        const engine::RunOutcome outcome = runToEnd(e);
+        QCOMPARE(outcome.status, QStringLiteral("finished"));
+        const QJsonObject expected = test::readJsonFile(prefix + QStringLiteral(".expected.json"));
+        QCOMPARE(test::queryInt(db, QStringLiteral("SELECT count(*) FROM orders")),
+                 expected.value(QStringLiteral("distinct_ids")).toInteger());
+        std::size_t biggest = 0;
+        for (const std::size_t rows : shared->writes)
+            biggest = std::max(biggest, rows);
+        QVERIFY2(biggest > 1000 && biggest <= 3000, qPrintable(QString::number(biggest)));
+
+        engine::Engine again(pipelineFrom(json), m_dir.filePath(QStringLiteral("joined.weir.json")),
+                             m_store.get(), registry, options);
+        shared->release = true;
+        const engine::RunOutcome second = runToEnd(again);
+        QCOMPARE(second.status, QStringLiteral("finished"));
+        QCOMPARE(second.totals.recordsIn, qint64(0));
     }
 
     void stopIsPromptAndConsistent()

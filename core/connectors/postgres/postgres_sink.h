@@ -60,6 +60,9 @@ public:
     Status flush() override;
     Status close() override;
     double lastCommitMillis() const override { return m_lastCommitMillis; }
+    // Each write costs a few statements whatever its size: 50k rows per merge rather than 10k
+    // take a tenth off a 1M-row load.
+    std::size_t preferredBatchRows() const override { return 50000; }
 
 private:
     Status prepareFor(const record::Batch &batch);

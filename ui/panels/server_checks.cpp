@@ -61,6 +61,14 @@ void ServerChecks::refresh()
     QHash<QString, int> seen; // a duplicated id is the validator's problem; never checked
     for (const model::NodeSpec &node : m_document->pipeline().nodes)
         ++seen[node.id];
+    // Removed nodes' answers go (one still running goes when it ends): a node put back, by an
+    // undo say, is asked again.
+    for (auto it = m_checks.begin(); it != m_checks.end();) {
+        if (!seen.contains(it.key()) && !it->running)
+            it = m_checks.erase(it);
+        else
+            ++it;
+    }
     for (const model::NodeSpec &node : m_document->pipeline().nodes) {
         if (seen.value(node.id) > 1)
             continue;

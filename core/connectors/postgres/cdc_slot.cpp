@@ -113,10 +113,11 @@ Status dropSlot(PgConnection &db, const std::string &slot)
 }
 
 Result<CreatedSlot> createSlot(PgConnection &replication, const std::string &slot,
-                               bool exportSnapshot)
+                               bool exportSnapshot, SlotLife life)
 {
+    const char *temporary = life == SlotLife::Temporary ? " TEMPORARY" : "";
     auto created = replication.simpleQuery("CREATE_REPLICATION_SLOT " + quoteIdentifier(slot) +
-                                           " LOGICAL pgoutput (SNAPSHOT '" +
+                                           temporary + " LOGICAL pgoutput (SNAPSHOT '" +
                                            (exportSnapshot ? "export" : "nothing") + "')");
     if (!created)
         return created.error();

@@ -54,9 +54,15 @@ struct CreatedSlot
     std::string snapshotName; // empty unless exported
 };
 
+enum class SlotLife
+{
+    Permanent,
+    Temporary, // dropped when the connection that made it closes
+};
+
 // On a replication connection. With `exportSnapshot`, the snapshot stays importable (SET
 // TRANSACTION SNAPSHOT) until this connection runs its next command.
 Result<CreatedSlot> createSlot(PgConnection &replication, const std::string &slot,
-                               bool exportSnapshot);
+                               bool exportSnapshot, SlotLife life = SlotLife::Permanent);
 
 } // namespace weir::connectors::postgres

@@ -33,6 +33,18 @@ QString q(const std::string &text)
     return QString::fromStdString(text);
 }
 
+// Tables as positions record them: "schema.table", sorted, one per line.
+std::string tablesText(const std::vector<TableName> &tables)
+{
+    std::set<std::string> sorted;
+    for (const TableName &t : tables)
+        sorted.insert(t.text());
+    std::string text;
+    for (const std::string &t : sorted)
+        text += (text.empty() ? "" : "\n") + t;
+    return text;
+}
+
 // The sent columns of a row as a JSON object (unchanged TOASTed ones left out): a dead letter's
 // payload, so what PostgreSQL sent is kept and can be looked at.
 QString knownColumnsJson(const std::vector<std::string> &names, const std::vector<unsigned> &types,
@@ -179,12 +191,8 @@ Status PostgresCdcSource::open(const engine::NodeContext &context,
         m_tables.push_back(TableName::parse(t));
     if (m_tables.empty())
         return located(makeError(ErrorCode::Invalid, QStringLiteral("no tables to capture")));
-    std::set<std::string> captured;
-    for (const TableName &t : m_tables)
-        captured.insert(t.text());
-    m_captured.clear();
-    for (const std::string &t : captured)
-        m_captured += (m_captured.empty() ? "" : "\n") + t;
+    m_captured = m_positionTables = tablesText(m_tables);
+    m_joining.clear();
     if (Status s = connectSql(); !s)
         return located(s.error());
     if (context.preview) { // read the first table's rows; no slot, no publication
@@ -202,39 +210,44 @@ Status PostgresCdcSource::open(const engine::NodeContext &context,
         return located(s.error());
     if (Status s = prepareSlot(resume); !s)
         return located(s.error());
+    if (!m_joining.empty()) {
+        if (Status s = startJoin(); !s)
+            return located(s.error());
+    }
     return {};
 }
 
 Status PostgresCdcSource::ensureTablesPublished(const std::optional<CdcPosition> &resume)
 {
-    // Until a change is committed from the slot (a first run, or one stopped in its snapshot)
-    // every table is read whole: Weir's own publication may take more. Afterwards, a table
-    // that joins would miss the rows it holds.
-    const bool nothingStreamed = !resume || (resume->snapshot && !resume->complete());
-    const QString joinedLate =
-        QStringLiteral("the slot has streamed without them, so the rows they hold now would "
-                       "never be read. Capture them with a postgres.cdc node of their own, or "
-                       "drop the slot (weir-run drop-slot), empty the target and run again for a "
-                       "new snapshot of every table");
-    if (!nothingStreamed && !resume->tables.empty()) {
-        const QStringList before = q(resume->tables).split(u'\n');
-        QStringList added;
-        for (const TableName &t : m_tables) {
-            if (!before.contains(q(t.text())))
-                added << q(t.text());
-        }
-        if (!added.isEmpty())
-            return makeError(ErrorCode::Invalid,
-                             QStringLiteral("%1 joined the node's tables after its first run: %2")
-                                 .arg(added.join(QStringLiteral(", ")), joinedLate));
-    }
+    // Until a change is committed from the slot (a first run, or one stopped in a snapshot)
+    // every table is read whole: Weir's own publication may take more. Afterwards a table new
+    // in `tables` joins with a snapshot of its own (startJoin); with snapshot "never" it is
+    // streamed from now on.
     const bool own = m_options.publication.empty();
+    const bool nothingStreamed = !resume || (resume->snapshot && !resume->complete());
     const QString advice =
-        nothingStreamed
-            ? QStringLiteral("ALTER PUBLICATION %1 ADD TABLE …, or name another publication")
-                  .arg(q(m_publication))
-            : joinedLate;
-    return ensurePublication(m_sql, m_publication, m_tables, own && nothingStreamed, advice);
+        QStringLiteral("ALTER PUBLICATION %1 ADD TABLE …, or name another publication")
+            .arg(q(m_publication));
+    std::vector<TableName> captured;
+    if (nothingStreamed || resume->tables.empty() || !m_options.snapshot) {
+        captured = m_tables;
+    } else {
+        const QStringList before = q(resume->tables).split(u'\n');
+        for (const TableName &t : m_tables)
+            (before.contains(q(t.text())) ? captured : m_joining).push_back(t);
+    }
+    const bool mayAdd = own && (nothingStreamed || !m_options.snapshot);
+    const QString missed =
+        QStringLiteral("the slot streamed without their changes; drop the slot (weir-run "
+                       "drop-slot), empty the target and run again for a new snapshot");
+    if (Status s =
+            ensurePublication(m_sql, m_publication, captured, mayAdd, mayAdd ? advice : missed);
+        !s)
+        return s;
+    if (m_joining.empty())
+        return {};
+    m_positionTables = tablesText(captured);
+    return ensurePublication(m_sql, m_publication, m_joining, own, advice);
 }
 
 Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
@@ -351,6 +364,42 @@ Status PostgresCdcSource::startStreaming()
     return {};
 }
 
+Status PostgresCdcSource::startJoin()
+{
+    // The publication has the tables now: changes committed after the temporary slot's
+    // consistent point are streamed with them, those before are in its snapshot.
+    auto replication = PgConnection::connectForReplication(m_options.connection);
+    if (!replication)
+        return replication.error();
+    auto created =
+        createSlot(replication.value(), m_slot.substr(0, 58) + "_join", true, SlotLife::Temporary);
+    if (!created)
+        return created.error();
+    auto db = PgConnection::connect(m_options.connection);
+    if (!db)
+        return db.error();
+    m_join = std::move(db.value());
+    for (const std::string &sql : {std::string(kReadSessionSettings),
+                                   std::string("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"),
+                                   "SET TRANSACTION SNAPSHOT " + literal(created->snapshotName)}) {
+        if (Status s = m_join.exec(sql); !s)
+            return s;
+    }
+    // Imported: the temporary slot goes with its connection, at the end of this scope.
+    m_joinLsn = created->consistentLsn;
+    // A message after that point, so a quiet stream gets there too.
+    auto at = emitHeartbeat();
+    return at ? Status() : Status(at.error());
+}
+
+bool PostgresCdcSource::inJoinSnapshot(const TableName &table) const
+{
+    return m_txn.lsn < m_joinLsn &&
+           std::any_of(m_joining.begin(), m_joining.end(), [&](const TableName &t) {
+               return t.schema == table.schema && t.table == table.table;
+           });
+}
+
 Result<std::uint64_t> PostgresCdcSource::emitHeartbeat()
 {
     const std::string sql =
@@ -378,6 +427,9 @@ Result<engine::StepStatus> PostgresCdcSource::next(record::Batch &batch,
         break;
     case Phase::Snapshot:
         step = readSnapshot(batch);
+        break;
+    case Phase::Joining:
+        step = readJoin(batch);
         break;
     case Phase::Streaming:
         if (!m_streaming) {
@@ -420,19 +472,20 @@ Result<engine::StepStatus> PostgresCdcSource::readPreview(record::Batch &batch)
     return engine::StepStatus::Finished;
 }
 
-Result<engine::StepStatus> PostgresCdcSource::readSnapshot(record::Batch &batch)
+Result<bool> PostgresCdcSource::readRows(record::Batch &batch, PgConnection &db,
+                                         const std::vector<TableName> &tables, std::uint64_t lsn)
 {
-    while (m_snapshotTable < m_tables.size()) {
-        const TableName &table = m_tables[m_snapshotTable];
+    while (m_snapshotTable < tables.size()) {
+        const TableName &table = tables[m_snapshotTable];
         if (!m_cursorOpen) {
-            if (Status s = m_sql.exec("DECLARE weir_snapshot NO SCROLL CURSOR FOR SELECT * FROM " +
-                                      table.quoted());
+            if (Status s = db.exec("DECLARE weir_snapshot NO SCROLL CURSOR FOR SELECT * FROM " +
+                                   table.quoted());
                 !s)
                 return s.error();
             m_cursorOpen = true;
             m_snapshotSchema.reset();
         }
-        auto rows = m_sql.query("FETCH " + std::to_string(kBatchRows) + " FROM weir_snapshot");
+        auto rows = db.query("FETCH " + std::to_string(kBatchRows) + " FROM weir_snapshot");
         if (!rows)
             return rows.error();
         if (!m_snapshotSchema) {
@@ -445,7 +498,7 @@ Result<engine::StepStatus> PostgresCdcSource::readSnapshot(record::Batch &batch)
             m_snapshotSchema = record::makeSchema(columns);
         }
         if (rows->rows() == 0) {
-            if (Status s = m_sql.exec("CLOSE weir_snapshot"); !s)
+            if (Status s = db.exec("CLOSE weir_snapshot"); !s)
                 return s.error();
             m_cursorOpen = false;
             ++m_snapshotTable;
@@ -463,12 +516,22 @@ Result<engine::StepStatus> PostgresCdcSource::readSnapshot(record::Batch &batch)
                         ? record::Value()
                         : valueFromPgText(m_snapshotTypes[static_cast<std::size_t>(c)],
                                           rows->view(r, c)));
-            e.offset = static_cast<std::int64_t>(m_consistentLsn);
+            e.offset = static_cast<std::int64_t>(lsn);
             e.location = "snapshot row " + std::to_string(m_snapshotRows++);
         }
-        handOut(batch, CdcPosition{m_consistentLsn, true, m_snapshotRows, 0});
-        return engine::StepStatus::HaveMore;
+        handOut(batch, CdcPosition{lsn, true, m_snapshotRows, 0});
+        return true;
     }
+    return false;
+}
+
+Result<engine::StepStatus> PostgresCdcSource::readSnapshot(record::Batch &batch)
+{
+    auto more = readRows(batch, m_sql, m_tables, m_consistentLsn);
+    if (!more)
+        return more.error();
+    if (more.value())
+        return engine::StepStatus::HaveMore;
     // Every table read: the snapshot is complete, a pseudo-transaction at the consistent point.
     if (Status s = m_sql.exec("COMMIT"); !s)
         return s.error();
@@ -482,9 +545,34 @@ Result<engine::StepStatus> PostgresCdcSource::readSnapshot(record::Batch &batch)
     return engine::StepStatus::HaveMore;
 }
 
+Result<engine::StepStatus> PostgresCdcSource::readJoin(record::Batch &batch)
+{
+    // The stream waits meanwhile: the server hears from it so it does not time it out.
+    if (m_streaming) {
+        if (Status s = keepAlive(); !s) {
+            m_replication = PgConnection();
+            m_streaming = false;
+        }
+    }
+    auto more = readRows(batch, m_join, m_joining, m_joinLsn);
+    if (!more)
+        return more.error();
+    if (more.value())
+        return engine::StepStatus::HaveMore;
+    if (Status s = m_join.exec("COMMIT"); !s)
+        return s.error();
+    m_join = PgConnection();
+    // Complete, like the initial snapshot's marker; positions record the joined tables now.
+    m_joining.clear();
+    m_positionTables = m_captured;
+    handOut(batch, CdcPosition{m_joinLsn, true, m_snapshotRows, m_joinLsn});
+    m_phase = Phase::Streaming;
+    return engine::StepStatus::HaveMore;
+}
+
 void PostgresCdcSource::handOut(record::Batch &batch, CdcPosition position)
 {
-    position.tables = m_captured;
+    position.tables = m_positionTables;
     batch.positions = {position.toSource(m_context.nodeId.toStdString(), m_stream)};
     m_handedOut = position;
 }
@@ -567,6 +655,19 @@ Result<engine::StepStatus> PostgresCdcSource::readStream(record::Batch &batch,
 Result<bool> PostgresCdcSource::apply(const pgoutput::Message &message, record::Batch &batch,
                                       std::vector<engine::DeadLetter> &dead)
 {
+    if (!m_joining.empty() && !m_inTxn) {
+        // The stream got to the joined tables' snapshot: their rows come first.
+        const auto *begin = std::get_if<pgoutput::Begin>(&message);
+        const auto *text = std::get_if<pgoutput::LogicalMessage>(&message);
+        const std::uint64_t at =
+            begin ? begin->finalLsn : (text && !text->transactional() ? text->lsn : 0);
+        if (at >= m_joinLsn) {
+            m_phase = Phase::Joining;
+            m_snapshotTable = 0;
+            m_snapshotRows = 0;
+            return false;
+        }
+    }
     if (const auto *begin = std::get_if<pgoutput::Begin>(&message)) {
         m_txn = Transaction{begin->finalLsn, begin->commitTimeUnixMicros, 0, false};
         m_inTxn = true;
@@ -653,6 +754,8 @@ Result<bool> PostgresCdcSource::applyChange(const pgoutput::Message &message, re
     const Table &table = found->second;
     if (!table.watched)
         return true; // a publication that has more tables than this node captures
+    if (inJoinSnapshot(table.name))
+        return true; // not counted: as in the runs before it joined
     if (!batch.events.empty() && batch.schema != table.schema)
         return false; // another table (or a new shape of this one): the next batch
     const std::int64_t index = m_txn.changes++;

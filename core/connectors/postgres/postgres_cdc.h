@@ -14,6 +14,12 @@
 // slot (nothing of the old one was committed as streamed). A slot that is gone or invalidated
 // stops the run with an error: Weir never quietly makes a new one, as changes would be lost.
 //
+// A table put into `tables` after changes were committed without it joins on the next run:
+// Weir's own publication takes it, a temporary slot exports a snapshot at its consistent point,
+// and the stream goes on from the slot's confirmed position, leaving out the table's changes
+// that commit before that point (the snapshot has them). When the stream gets there the
+// table's rows are handed out, as snapshot rows at that point; its later changes follow.
+//
 // Updates carry the new row (and the old one with REPLICA IDENTITY FULL); an update that
 // changes the key is a delete of the old key and an insert. Heartbeats (a logical message
 // every heartbeat_seconds) let the slot advance while the watched tables are quiet. With
@@ -83,6 +89,7 @@ private:
         Preview,
         Snapshot,
         Streaming,
+        Joining, // the rows of tables that joined, at the stream's m_joinLsn
     };
     struct Table
     {
@@ -106,7 +113,16 @@ private:
     Status ensureTablesPublished(const std::optional<CdcPosition> &resume);
     Status prepareSlot(const std::optional<CdcPosition> &resume);
     Status startStreaming();
+    // A snapshot for the tables in m_joining (see above), held open in m_join.
+    Status startJoin();
+    // The next rows of `tables` from the cursor on `db` as snapshot rows at `lsn`; false once
+    // every table is read.
+    Result<bool> readRows(record::Batch &batch, PgConnection &db,
+                          const std::vector<TableName> &tables, std::uint64_t lsn);
     Result<engine::StepStatus> readSnapshot(record::Batch &batch);
+    Result<engine::StepStatus> readJoin(record::Batch &batch);
+    // A change of a table that joined, committed before the join's snapshot: it has it.
+    bool inJoinSnapshot(const TableName &table) const;
     Result<engine::StepStatus> readPreview(record::Batch &batch);
     Result<engine::StepStatus> readStream(record::Batch &batch,
                                           std::vector<engine::DeadLetter> &dead);
@@ -135,6 +151,7 @@ private:
     std::string m_stream;
     std::vector<TableName> m_tables;
     std::string m_captured;       // m_tables as positions record them (CdcPosition::tables)
+    std::string m_positionTables; // what positions record now: m_captured less m_joining
     bool m_tablesRecorded = true; // the target has positions with m_captured
     PgConnection m_sql;           // catalog, snapshot, heartbeats
     PgConnection m_replication;   // the slot's stream
@@ -148,6 +165,11 @@ private:
     std::int64_t m_snapshotRows = 0;
     record::SchemaPtr m_snapshotSchema;
     std::vector<unsigned> m_snapshotTypes;
+
+    // Tables that joined after changes were committed without them
+    std::vector<TableName> m_joining;
+    std::uint64_t m_joinLsn = 0; // their snapshot's consistent point
+    PgConnection m_join;         // holds that snapshot until their rows are read
 
     // Stream
     std::map<std::uint32_t, Table> m_relations;

@@ -30,6 +30,7 @@
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace weir::gui {
 
@@ -330,7 +331,9 @@ void MainWindow::restoreSettings()
         const auto byName = [this](const char *name) {
             return findChild<QDockWidget *>(QLatin1String(name));
         };
-        resizeDocks({byName("paletteDock"), byName("inspectorDock")}, {250, 360}, Qt::Horizontal);
+        QDockWidget *palette = byName("paletteDock");
+        const int paletteWidth = std::max(250, palette->widget()->sizeHint().width());
+        resizeDocks({palette, byName("inspectorDock")}, {paletteWidth, 360}, Qt::Horizontal);
         resizeDocks({byName("paletteDock"), byName("overviewDock")}, {560, 150}, Qt::Vertical);
         resizeDocks({byName("problemsDock")}, {210}, Qt::Vertical);
     }

@@ -8,8 +8,10 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLineEdit>
+#include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTreeView>
+#include <algorithm>
 
 namespace weir::ui {
 
@@ -94,6 +96,27 @@ void PaletteWidget::setFilterText(const QString &text)
         m_search->setText(text); // textChanged applies it
     else
         applyFilter(text);
+}
+
+QSize PaletteWidget::sizeHint() const
+{
+    const QMargins margins = layout()->contentsMargins();
+    const int scrollBar = m_view->style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    QStyleOptionViewItem option;
+    option.initFrom(m_view);
+    option.decorationSize = m_view->iconSize();
+    option.features = QStyleOptionViewItem::HasDisplay | QStyleOptionViewItem::HasDecoration;
+    int rows = 0;
+    for (int c = 0; c < m_model->rowCount(); ++c) {
+        const QModelIndex category = m_model->index(c, 0);
+        for (int t = 0; t < m_model->rowCount(category); ++t)
+            rows = std::max(
+                rows,
+                m_view->itemDelegate()->sizeHint(option, m_model->index(t, 0, category)).width());
+    }
+    const int width =
+        2 * m_view->indentation() + rows + scrollBar + margins.left() + margins.right();
+    return {std::max(width, QWidget::sizeHint().width()), QWidget::sizeHint().height()};
 }
 
 void PaletteWidget::applyFilter(const QString &text)

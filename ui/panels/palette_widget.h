@@ -28,6 +28,9 @@ public:
     // Shows the types whose name, id or description contain every word of `text`.
     void setFilterText(const QString &text);
 
+    // Wide enough for the longest type name, so none is cut short on a first start.
+    QSize sizeHint() const override;
+
 signals:
     void nodeTypeActivated(const QString &typeId); // double-click or Enter
 

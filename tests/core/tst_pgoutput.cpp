@@ -520,6 +520,12 @@ private slots:
         const CdcPosition snapshot{0x10, true, 7, 0, "public.items"};
         QCOMPARE(CdcPosition::fromSource(snapshot.toSource("read", "s"))->tables,
                  std::string("public.items"));
+        // A joined table's row says so.
+        const CdcPosition joined{0x20, true, 2, 0, "public.items", true};
+        QCOMPARE(joined.toSource("read", "s").cursor,
+                 std::string("{\"snapshot\":2,\"join\":1,\"tables\":\"public.items\"}"));
+        QVERIFY(CdcPosition::fromSource(joined.toSource("read", "s"))->join);
+        QVERIFY(!CdcPosition::fromSource(snapshot.toSource("read", "s"))->join);
         auto bad = source;
         bad.cursor = "{\"i\":3,\"colour\":\"red\"}";
         QVERIFY(!CdcPosition::fromSource(bad));

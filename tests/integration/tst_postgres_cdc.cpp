@@ -343,6 +343,7 @@ private slots:
         const QString cursor = queryText(target(args), QStringLiteral("SELECT cursor FROM "
                                                                       "_weir_offsets"));
         QVERIFY2(cursor.startsWith(QLatin1String("{\"snapshot\":")) &&
+                     cursor.contains(QLatin1String("\"join\":1")) &&
                      !cursor.contains(QLatin1String("\"end\"")),
                  qPrintable(cursor));
         runOnce(args);

@@ -13,6 +13,8 @@ record::SourcePosition CdcPosition::toSource(const std::string &node,
     cursor += std::to_string(index);
     if (complete())
         cursor += ",\"end\":\"" + pgoutput::formatLsn(endLsn) + "\"";
+    if (join)
+        cursor += ",\"join\":1";
     if (!tables.empty()) {
         cursor += ",\"tables\":";
         record::appendJsonString(cursor, tables);
@@ -41,6 +43,8 @@ std::optional<CdcPosition> CdcPosition::fromSource(const record::SourcePosition 
             if (!end || *end == 0)
                 return std::nullopt;
             p.endLsn = *end;
+        } else if (name == "join" && value.kind() == record::ValueKind::Int) {
+            p.join = value.asInt() != 0;
         } else if (name == "tables" && value.kind() == record::ValueKind::String) {
             p.tables = value.text();
         } else {

@@ -8,10 +8,12 @@
 // it is complete, `endLsn`, the end of its commit record: the point the slot may confirm, as
 // everything before it is in the target. The initial snapshot's rows come first, at the slot's
 // consistent point, counted by `index`; its completion is a complete pseudo-transaction there.
+// The rows of tables that join later are snapshot rows too, at the point in the stream where
+// they are handed out, marked `join`.
 //
 // SourcePosition: offset = lsn; cursor = {"i":N} or {"i":N,"end":"X/Y"}, and {"snapshot":N}
-// for snapshot rows, each with "tables": the tables captured, so that a table put into the node
-// later is known for one the slot streamed without.
+// for snapshot rows ("join":1 added for joined tables' rows), each with "tables": the tables
+// captured, so that a table put into the node later is known for one the slot streamed without.
 
 #include "record/batch.h"
 
@@ -25,12 +27,15 @@ namespace weir::connectors::postgres {
 struct CdcPosition
 {
     std::uint64_t lsn = 0;
-    bool snapshot = false;    // a row of the initial snapshot (lsn = the consistent point)
+    bool snapshot = false;    // a snapshot row (lsn = the snapshot's consistent point)
     std::int64_t index = 0;   // changes (snapshot rows) of this transaction handed out
     std::uint64_t endLsn = 0; // non-zero once the transaction is complete
     // The tables captured ("schema.table", sorted, one per line); empty when not recorded
     // (positions of an older Weir). Not part of the order.
     std::string tables = {};
+    // A row of tables that joined after changes were streamed (snapshot is set too): a run
+    // stopped among them resumes the stream, not a first snapshot. Not part of the order.
+    bool join = false;
 
     bool complete() const { return endLsn != 0; }
 

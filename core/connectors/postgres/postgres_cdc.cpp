@@ -5,6 +5,7 @@
 #include "connectors/postgres/pg_values.h"
 #include "record/record_json.h"
 
+#include <QRandomGenerator>
 #include <algorithm>
 #include <set>
 #include <type_traits>
@@ -193,6 +194,10 @@ Status PostgresCdcSource::open(const engine::NodeContext &context,
         return located(makeError(ErrorCode::Invalid, QStringLiteral("no tables to capture")));
     m_captured = m_positionTables = tablesText(m_tables);
     m_joining.clear();
+    m_joinLsn = m_joinSkipBefore = 0;
+    m_join = PgConnection();
+    m_replication = PgConnection(); // an earlier try's, when the engine opens again
+    m_streaming = false;
     if (Status s = connectSql(); !s)
         return located(s.error());
     if (context.preview) { // read the first table's rows; no slot, no publication
@@ -208,46 +213,57 @@ Status PostgresCdcSource::open(const engine::NodeContext &context,
     }
     if (Status s = ensureTablesPublished(resume); !s)
         return located(s.error());
-    if (Status s = prepareSlot(resume); !s)
-        return located(s.error());
-    if (!m_joining.empty()) {
+    // Before the stream starts: no one would answer the server while the snapshot waits for
+    // running transactions.
+    if (!m_joining.empty() && m_options.snapshot) {
         if (Status s = startJoin(); !s)
             return located(s.error());
     }
+    if (Status s = prepareSlot(resume); !s)
+        return located(s.error());
     return {};
 }
 
 Status PostgresCdcSource::ensureTablesPublished(const std::optional<CdcPosition> &resume)
 {
-    // Until a change is committed from the slot (a first run, or one stopped in a snapshot)
-    // every table is read whole: Weir's own publication may take more. Afterwards a table new
-    // in `tables` joins with a snapshot of its own (startJoin); with snapshot "never" it is
-    // streamed from now on.
+    // Until a change is committed from the slot (a first run, or one stopped in its first
+    // snapshot) every table is read whole: Weir's own publication may take more. Afterwards a
+    // table new in `tables` joins (startJoin), or with snapshot "never" is streamed from now on.
     const bool own = m_options.publication.empty();
-    const bool nothingStreamed = !resume || (resume->snapshot && !resume->complete());
+    const bool nothingStreamed =
+        !resume || (resume->snapshot && !resume->complete() && !resume->join);
     const QString advice =
         QStringLiteral("ALTER PUBLICATION %1 ADD TABLE …, or name another publication")
             .arg(q(m_publication));
     std::vector<TableName> captured;
-    if (nothingStreamed || resume->tables.empty() || !m_options.snapshot) {
+    if (nothingStreamed || resume->tables.empty()) {
         captured = m_tables;
     } else {
         const QStringList before = q(resume->tables).split(u'\n');
         for (const TableName &t : m_tables)
             (before.contains(q(t.text())) ? captured : m_joining).push_back(t);
     }
-    const bool mayAdd = own && (nothingStreamed || !m_options.snapshot);
     const QString missed =
         QStringLiteral("the slot streamed without their changes; drop the slot (weir-run "
                        "drop-slot), empty the target and run again for a new snapshot");
-    if (Status s =
-            ensurePublication(m_sql, m_publication, captured, mayAdd, mayAdd ? advice : missed);
+    if (Status s = ensurePublication(m_sql, m_publication, captured, own && nothingStreamed,
+                                     nothingStreamed ? advice : missed);
         !s)
         return s;
     if (m_joining.empty())
         return {};
+    if (Status s = ensurePublication(m_sql, m_publication, m_joining, own, advice); !s)
+        return s;
+    if (!m_options.snapshot) {
+        // Changes from the transaction the target stopped in on.
+        m_joinSkipBefore = resume->lsn + 1;
+        return {};
+    }
+    // Positions record the joined tables once their rows are in. A run stopped among them
+    // streams their changes since that snapshot; otherwise those since the next (startJoin).
     m_positionTables = tablesText(captured);
-    return ensurePublication(m_sql, m_publication, m_joining, own, advice);
+    m_joinSkipBefore = resume->join ? resume->lsn : 0;
+    return {};
 }
 
 Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
@@ -258,7 +274,7 @@ Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
     const QString reSnapshot =
         QStringLiteral("to start over with a new snapshot, empty the target (or its _weir_offsets "
                        "rows of this pipeline) and run again");
-    const bool snapshotCut = resume && resume->snapshot && !resume->complete();
+    const bool snapshotCut = resume && resume->snapshot && !resume->complete() && !resume->join;
     if (resume && !snapshotCut) {
         // Changes were committed from this slot: only it has the ones since.
         if (!slot->exists)
@@ -371,8 +387,10 @@ Status PostgresCdcSource::startJoin()
     auto replication = PgConnection::connectForReplication(m_options.connection);
     if (!replication)
         return replication.error();
-    auto created =
-        createSlot(replication.value(), m_slot.substr(0, 58) + "_join", true, SlotLife::Temporary);
+    // Any name no other slot has: it lives only as long as this connection.
+    const std::string name = m_slot.substr(0, 50) + "_join_" +
+                             std::to_string(QRandomGenerator::global()->bounded(1000000));
+    auto created = createSlot(replication.value(), name, true, SlotLife::Temporary);
     if (!created)
         return created.error();
     auto db = PgConnection::connect(m_options.connection);
@@ -387,14 +405,16 @@ Status PostgresCdcSource::startJoin()
     }
     // Imported: the temporary slot goes with its connection, at the end of this scope.
     m_joinLsn = created->consistentLsn;
+    if (m_joinSkipBefore == 0)
+        m_joinSkipBefore = m_joinLsn;
     // A message after that point, so a quiet stream gets there too.
     auto at = emitHeartbeat();
     return at ? Status() : Status(at.error());
 }
 
-bool PostgresCdcSource::inJoinSnapshot(const TableName &table) const
+bool PostgresCdcSource::skippedForJoin(const TableName &table) const
 {
-    return m_txn.lsn < m_joinLsn &&
+    return m_txn.lsn < m_joinSkipBefore &&
            std::any_of(m_joining.begin(), m_joining.end(), [&](const TableName &t) {
                return t.schema == table.schema && t.table == table.table;
            });
@@ -573,6 +593,7 @@ Result<engine::StepStatus> PostgresCdcSource::readJoin(record::Batch &batch)
 void PostgresCdcSource::handOut(record::Batch &batch, CdcPosition position)
 {
     position.tables = m_positionTables;
+    position.join = position.snapshot && m_phase == Phase::Joining;
     batch.positions = {position.toSource(m_context.nodeId.toStdString(), m_stream)};
     m_handedOut = position;
 }
@@ -655,7 +676,7 @@ Result<engine::StepStatus> PostgresCdcSource::readStream(record::Batch &batch,
 Result<bool> PostgresCdcSource::apply(const pgoutput::Message &message, record::Batch &batch,
                                       std::vector<engine::DeadLetter> &dead)
 {
-    if (!m_joining.empty() && !m_inTxn) {
+    if (!m_joining.empty() && m_joinLsn != 0 && !m_inTxn) {
         // The stream got to the joined tables' snapshot: their rows come first.
         const auto *begin = std::get_if<pgoutput::Begin>(&message);
         const auto *text = std::get_if<pgoutput::LogicalMessage>(&message);
@@ -733,7 +754,8 @@ Result<bool> PostgresCdcSource::applyChange(const pgoutput::Message &message, re
                 // The one of the truncated tables this node captures, if any.
                 for (const std::uint32_t truncated : m.relationOids) {
                     const auto t = m_relations.find(truncated);
-                    if (t != m_relations.end() && t->second.watched)
+                    if (t != m_relations.end() && t->second.watched &&
+                        !skippedForJoin(t->second.name))
                         return truncated;
                 }
                 return m.relationOids.empty() ? 0 : m.relationOids.front();
@@ -754,7 +776,7 @@ Result<bool> PostgresCdcSource::applyChange(const pgoutput::Message &message, re
     const Table &table = found->second;
     if (!table.watched)
         return true; // a publication that has more tables than this node captures
-    if (inJoinSnapshot(table.name))
+    if (skippedForJoin(table.name))
         return true; // not counted: as in the runs before it joined
     if (!batch.events.empty() && batch.schema != table.schema)
         return false; // another table (or a new shape of this one): the next batch

@@ -18,7 +18,9 @@
 // Weir's own publication takes it, a temporary slot exports a snapshot at its consistent point,
 // and the stream goes on from the slot's confirmed position, leaving out the table's changes
 // that commit before that point (the snapshot has them). When the stream gets there the
-// table's rows are handed out, as snapshot rows at that point; its later changes follow.
+// table's rows are handed out, as snapshot rows at that point; its later changes follow. A run
+// stopped among those rows joins them again from a new snapshot, streaming their changes since
+// the first one (like a stopped first snapshot, every key ends as in the source).
 //
 // Updates carry the new row (and the old one with REPLICA IDENTITY FULL); an update that
 // changes the key is a delete of the old key and an insert. Heartbeats (a logical message
@@ -108,8 +110,8 @@ private:
     };
 
     Status connectSql();
-    // The publication streams every table of `tables` (see ensurePublication), and none of
-    // them joined the node after its slot streamed without it.
+    // The publication streams every table of `tables` (see ensurePublication); those the
+    // resume position does not record go into m_joining.
     Status ensureTablesPublished(const std::optional<CdcPosition> &resume);
     Status prepareSlot(const std::optional<CdcPosition> &resume);
     Status startStreaming();
@@ -121,8 +123,10 @@ private:
                           const std::vector<TableName> &tables, std::uint64_t lsn);
     Result<engine::StepStatus> readSnapshot(record::Batch &batch);
     Result<engine::StepStatus> readJoin(record::Batch &batch);
-    // A change of a table that joined, committed before the join's snapshot: it has it.
-    bool inJoinSnapshot(const TableName &table) const;
+    // A change of a table that joined, committed before m_joinSkipBefore: the join's snapshot
+    // has it (with snapshot "never": it is from before the table was captured). Such changes
+    // are not counted, as in the runs before the table joined.
+    bool skippedForJoin(const TableName &table) const;
     Result<engine::StepStatus> readPreview(record::Batch &batch);
     Result<engine::StepStatus> readStream(record::Batch &batch,
                                           std::vector<engine::DeadLetter> &dead);
@@ -168,8 +172,9 @@ private:
 
     // Tables that joined after changes were committed without them
     std::vector<TableName> m_joining;
-    std::uint64_t m_joinLsn = 0; // their snapshot's consistent point
-    PgConnection m_join;         // holds that snapshot until their rows are read
+    std::uint64_t m_joinLsn = 0;        // their snapshot's consistent point (0: none)
+    std::uint64_t m_joinSkipBefore = 0; // their changes committed before it are not streamed
+    PgConnection m_join;                // holds that snapshot until their rows are read
 
     // Stream
     std::map<std::uint32_t, Table> m_relations;

@@ -74,4 +74,20 @@ Result<std::string> TableRouter::route(const record::Batch &batch)
     return target;
 }
 
+Result<std::vector<std::string>> upsertKey(const std::vector<std::string> &configured,
+                                           const record::Batch &batch, bool upsert)
+{
+    if (!configured.empty() || !upsert)
+        return configured;
+    if (!batch.key.empty())
+        return batch.key;
+    const QString from = batch.table.empty()
+                             ? QStringLiteral("the records")
+                             : QStringLiteral("table %1").arg(QString::fromStdString(batch.table));
+    return makeError(ErrorCode::Invalid,
+                     QStringLiteral("upsert needs key columns: set key, as %1 has no key of its "
+                                    "own (a primary key or replica identity)")
+                         .arg(from));
+}
+
 } // namespace weir::connectors

@@ -1,6 +1,6 @@
 #pragma once
 
-// Which target table a sink writes a batch into.
+// Which target table a sink writes a batch into, and by which key.
 //
 // A change data capture of several tables sends one stream whose batches each hold the rows
 // of one upstream table (Batch::table, "schema.table"). A sink's `table` setting may name
@@ -14,6 +14,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace weir::connectors {
 
@@ -35,5 +36,10 @@ private:
     bool m_templated = false;
     std::map<std::string, std::string> m_upstreamOf; // target (as compared) → upstream table
 };
+
+// The key columns a sink upserts the batch by: its own `key` setting, else the ones the
+// records carry (Batch::key, an upstream table's key). An error when upserting by none.
+Result<std::vector<std::string>> upsertKey(const std::vector<std::string> &configured,
+                                           const record::Batch &batch, bool upsert);
 
 } // namespace weir::connectors

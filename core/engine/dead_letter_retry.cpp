@@ -45,6 +45,7 @@ Result<record::Batch> recordOf(const state::DeadLetterEntry &entry, const model:
         batch.schema = record::makeSchema(std::move(names));
         batch.stream = entry.stream.toStdString();
         batch.table = entry.table;
+        batch.key = entry.key;
         event.offset = entry.offset;
         event.line = entry.line;
         event.location = entry.location;
@@ -60,8 +61,10 @@ Result<record::Batch> recordOf(const state::DeadLetterEntry &entry, const model:
     auto batch = type->readDeadLetter(config, model::DeadLetterText{entry.stream.toStdString(),
                                                                     entry.payload, entry.offset,
                                                                     entry.line, entry.location});
-    if (batch)
+    if (batch) {
         batch->table = entry.table;
+        batch->key = entry.key;
+    }
     return batch;
 }
 
@@ -142,8 +145,8 @@ RetryReport retryDeadLetters(state::StateStore &store,
                 injected.push_back(e);
             } else {
                 stillBad.push_back(DeadLetter{e.stream.toStdString(), e.offset, e.line,
-                                              batch.error().message, e.payload, e.location,
-                                              e.table});
+                                              batch.error().message, e.payload, e.location, e.table,
+                                              e.key});
             }
             ++report.retried;
         }

@@ -30,7 +30,7 @@ PositionMap toMap(const std::vector<record::SourcePosition> &positions)
 bool joinable(const record::Batch &batch, const record::Batch &next, std::size_t rows)
 {
     return next.schema == batch.schema && next.stream == batch.stream &&
-           next.table == batch.table && batch.size() + next.size() <= rows;
+           next.table == batch.table && next.key == batch.key && batch.size() + next.size() <= rows;
 }
 
 // Appends `next`'s events to `batch`, whose positions then reach as far as `next`'s.

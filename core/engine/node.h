@@ -29,14 +29,15 @@ struct DeadLetter
     QString error;   // names the field or column when the problem is one
     QString payload; // the record as it arrived: raw text, or a JSON object of its fields
     std::string location = {};
-    std::string table = {}; // the upstream table, as in Batch::table: where a retry goes
+    std::string table = {};            // the upstream table, as in Batch::table: where a retry goes
+    std::vector<std::string> key = {}; // and its key columns (Batch::key)
 
     // The dead letter of one event of a batch, keeping its identity.
     static DeadLetter of(const record::Batch &batch, const record::ChangeEvent &event,
                          QString error, QString payload)
     {
-        return DeadLetter{batch.stream,       event.offset,   event.line, std::move(error),
-                          std::move(payload), event.location, batch.table};
+        return DeadLetter{batch.stream,       event.offset,   event.line,  std::move(error),
+                          std::move(payload), event.location, batch.table, batch.key};
     }
 };
 

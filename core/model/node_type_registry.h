@@ -93,6 +93,9 @@ struct NodeType
     DeadLetterReader readDeadLetter; // optional: for raw-text dead letters
     ConnectionTest testConnection;   // optional: for nodes that talk to a server
     ServerCheck checkServer;         // optional: for nodes that talk to a server
+    // A source whose records carry their table's key columns (record::Batch::key): a sink fed
+    // only by such sources may leave its `key` empty.
+    bool recordsCarryKeys = false;
 
     const PortSpec *input(const QString &name) const;
     const PortSpec *output(const QString &name) const;

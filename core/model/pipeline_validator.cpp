@@ -119,9 +119,39 @@ private:
             checkReferences(node, field.key, value);
         }
         if (type.checkConfig) {
-            for (const FieldProblem &p : type.checkConfig(type.schema.withDefaults(node.config)))
+            const bool keysFromUpstream =
+                type.category == NodeCategory::Sink && everySourceUpstreamCarriesKeys(node.id);
+            for (const FieldProblem &p : type.checkConfig(type.schema.withDefaults(node.config))) {
+                if (p.field == QLatin1String("key") && keysFromUpstream)
+                    continue; // the records name their key (an upstream table's)
                 nodeProblem(node.id, p.field, p.message);
+            }
         }
+    }
+
+    // Whether `id` is fed by at least one source and every source upstream of it has records
+    // that carry their key (NodeType::recordsCarryKeys).
+    bool everySourceUpstreamCarriesKeys(const QString &id) const
+    {
+        std::set<QString> seen{id};
+        std::vector<QString> todo{id};
+        bool anySource = false;
+        while (!todo.empty()) {
+            const QString at = todo.back();
+            todo.pop_back();
+            for (const EdgeSpec &e : m_pipeline.edges) {
+                if (e.to.node != at || !seen.insert(e.from.node).second)
+                    continue;
+                const NodeType *type = typeOf(e.from.node);
+                if (type && type->category == NodeCategory::Source) {
+                    if (!type->recordsCarryKeys)
+                        return false;
+                    anySource = true;
+                }
+                todo.push_back(e.from.node);
+            }
+        }
+        return anySource;
     }
 
     static QString rangeProblem(const ConfigField &field, double v)

@@ -43,6 +43,10 @@ struct Batch
     // The upstream table the events are rows of ("schema.table"), when the source reads
     // several (change data capture): a sink routes by it. Empty otherwise.
     std::string table;
+    // The key columns of that table (its primary key, or the replica identity a change stream
+    // names rows by), when the source knows them: a sink without `key` of its own upserts by
+    // them. Empty otherwise.
+    std::vector<std::string> key;
     std::int64_t ingestTimeMicros = 0;
     // The source was still behind its head when it produced this batch (bytes of a file left,
     // a consumer's lag): the next batch is on its way.

@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QStandardPaths>
 #include <algorithm>
 
@@ -65,7 +67,7 @@ const char *const kRunColumns = "id, pipeline, file, started_ms, finished_ms, st
                                 "records_out, errors, dead_letters, message";
 const char *const kDeadLetterColumns =
     "id, pipeline, node, stream, \"offset\", line, error, attempts, payload, created_ms, run_id, "
-    "location, source_table";
+    "location, source_table, source_key";
 
 // WHERE clause for a filter; bindFilter binds its values in the same order.
 std::string filterClause(const DeadLetterFilter &f)
@@ -113,6 +115,25 @@ MetricSample readSample(const SqliteStatement &s)
                         s.columnInt(12), s.columnQString(13)};
 }
 
+// A dead letter's key columns as stored: a JSON array of names, '' for none.
+QString keyText(const std::vector<std::string> &key)
+{
+    if (key.empty())
+        return {};
+    QJsonArray names;
+    for (const std::string &k : key)
+        names.append(QString::fromStdString(k));
+    return QString::fromUtf8(QJsonDocument(names).toJson(QJsonDocument::Compact));
+}
+
+std::vector<std::string> keyColumns(const QString &text)
+{
+    std::vector<std::string> key;
+    for (const QJsonValue &name : QJsonDocument::fromJson(text.toUtf8()).array())
+        key.push_back(name.toString().toStdString());
+    return key;
+}
+
 DeadLetterEntry readEntry(const SqliteStatement &s)
 {
     return DeadLetterEntry{s.columnInt(0),     s.columnQString(1),
@@ -121,7 +142,7 @@ DeadLetterEntry readEntry(const SqliteStatement &s)
                            s.columnQString(6), static_cast<int>(s.columnInt(7)),
                            s.columnQString(8), s.columnInt(9),
                            s.columnInt(10),    s.columnText(11),
-                           s.columnText(12)};
+                           s.columnText(12),   keyColumns(s.columnQString(13))};
 }
 
 // Runs a one-row SELECT and reads it, or says which id is missing.
@@ -192,8 +213,8 @@ Status upsertDeadLetters(SqliteDb &db, const engine::NodeContext &node,
     // a second one; created_ms keeps the first failure.
     auto stmt =
         db.prepare("INSERT INTO dead_letters(pipeline, node, stream, \"offset\", line, "
-                   "error, payload, created_ms, run_id, location, source_table) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                   "error, payload, created_ms, run_id, location, source_table, source_key) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT(pipeline, node, stream, \"offset\", location) DO UPDATE SET "
                    "attempts = attempts + 1, error = excluded.error, "
                    "run_id = excluded.run_id");
@@ -215,6 +236,7 @@ Status upsertDeadLetters(SqliteDb &db, const engine::NodeContext &node,
         stmt->bindInt(9, node.runId);
         stmt->bindText(10, std::string_view(d.location));
         stmt->bindText(11, std::string_view(d.table));
+        stmt->bindText(12, keyText(d.key));
         if (Status s = stmt->run(); !s)
             return s;
     }

@@ -96,6 +96,7 @@ struct DeadLetterEntry
     qint64 runId = 0;
     std::string location = {}; // with stream and offset, which record this is (see ChangeEvent)
     std::string table = {};    // the upstream table, when the source reads several
+    std::vector<std::string> key = {}; // its key columns, when the source knows them
 };
 
 // Where a dead letter's record was, for people: "STREAM:LINE" in a text file, "STREAM LOCATION"

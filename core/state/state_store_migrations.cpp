@@ -75,6 +75,9 @@ const char *const kMigrations[] = {
     // 7: the upstream table of a dead letter (change data capture of several tables), where
     // its retry goes.
     R"(ALTER TABLE dead_letters ADD COLUMN source_table TEXT NOT NULL DEFAULT '';)",
+    // 8: that table's key columns (a JSON array of names; '' when unknown), which a sink
+    // without a key of its own upserts the retried record by.
+    R"(ALTER TABLE dead_letters ADD COLUMN source_key TEXT NOT NULL DEFAULT '';)",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -130,6 +130,19 @@ void addLocatedProblemCases()
     {"id": "check", "type": "validate", "config": {"required": ["a"]}},
     {"id": "out", "type": "sqlite.sink", "config": {"path": "out.db", "table": "raw_{table}")"
         << QStringList{};
+    QTest::newRow("upsert without key from a file")
+        << R"("table": "t", "key": ["a"]})"
+        << R"("table": "t"})"
+        << QStringList{"t.weir.json:7: node 'out', field 'key': upsert needs the key columns "
+                       "that identify a row"};
+    QTest::newRow("upsert without key behind change data capture")
+        << R"("csv.source", "config": {"path": "in.csv"}},
+    {"id": "check", "type": "validate", "config": {"required": ["a"]}},
+    {"id": "out", "type": "sqlite.sink", "config": {"path": "out.db", "table": "t", "key": ["a"]})"
+        << R"("postgres.cdc", "config": {"connection": "host=db", "tables": ["a", "b"]}},
+    {"id": "check", "type": "validate", "config": {"required": ["a"]}},
+    {"id": "out", "type": "sqlite.sink", "config": {"path": "out.db", "table": "{table}"})"
+        << QStringList{};
     QTest::newRow("bad regex")
         << R"({"required": ["a"]})"
         << R"({"patterns": {"a": "(["}})"

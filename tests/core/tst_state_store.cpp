@@ -112,7 +112,7 @@ private slots:
         VERIFY_OK(store);
         QVERIFY(QFileInfo(file).isFile());
         QCOMPARE(store.value()->path(), file);
-        QCOMPARE(store.value()->schemaVersion(), 7);
+        QCOMPARE(store.value()->schemaVersion(), 8);
         QCOMPARE(column(file, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                               "ORDER BY name"),
                  (QStringList{QStringLiteral("dead_letters"), QStringLiteral("events"),
@@ -138,7 +138,7 @@ private slots:
         }
         auto again = state::StateStore::open(file);
         VERIFY_OK(again);
-        QCOMPARE(again.value()->schemaVersion(), 7);
+        QCOMPARE(again.value()->schemaVersion(), 8);
         auto runs = again.value()->runs(QStringLiteral("p"), 10);
         VERIFY_OK(runs);
         QCOMPARE(runs->size(), std::size_t(1));
@@ -153,14 +153,14 @@ private slots:
         {
             auto db = common::SqliteDb::open(file);
             VERIFY_OK(db);
-            VERIFY_OK(db->exec("PRAGMA user_version = 8"));
+            VERIFY_OK(db->exec("PRAGMA user_version = 9"));
         }
         auto store = state::StateStore::open(file);
         QVERIFY(!store);
         QCOMPARE(store.error().code, ErrorCode::Invalid);
         QCOMPARE(store.error().message,
-                 QStringLiteral("state database %1: schema version 8 is "
-                                "not one this build of Weir knows (it knows 0 to 7); was it "
+                 QStringLiteral("state database %1: schema version 9 is "
+                                "not one this build of Weir knows (it knows 0 to 8); was it "
                                 "written by a newer Weir?")
                      .arg(file));
     }
@@ -212,7 +212,7 @@ private slots:
                     if (!store) {
                         qWarning("%s", qPrintable(store.error().message));
                         ++failures;
-                    } else if (store.value()->schemaVersion() != 7) {
+                    } else if (store.value()->schemaVersion() != 8) {
                         ++failures;
                     }
                 });
@@ -362,6 +362,19 @@ private slots:
         QCOMPARE(e.payload, QStringLiteral("{\"offset\": 10}"));
         QCOMPARE(e.runId, qint64(7));
         QVERIFY(e.createdMs > 0);
+        QVERIFY(e.table.empty() && e.key.empty());
+        // A change's upstream table and its key columns, names with quotes and commas too.
+        engine::DeadLetter change = letter("cdc", 40, QStringLiteral("refused"));
+        change.table = "crm.clients";
+        change.key = {"region", "client \"id\", 2"};
+        auto other = state::StateStore::open(path("keys.db"));
+        VERIFY_OK(other);
+        VERIFY_OK(
+            other.value()->write(node(QStringLiteral("keys"), QStringLiteral("read")), {change}));
+        auto keyed = other.value()->deadLetters({}, 0);
+        VERIFY_OK(keyed);
+        QCOMPARE(keyed->at(0).table, std::string("crm.clients"));
+        QCOMPARE(keyed->at(0).key, change.key);
 
         auto limited = store.deadLetters({}, 2);
         VERIFY_OK(limited);

@@ -82,6 +82,22 @@ Status ensurePublication(PgConnection &db, const std::string &publication,
                                                   QString::fromStdString(list), advice));
 }
 
+Result<std::vector<std::string>> keyColumnsOf(PgConnection &db, const TableName &table)
+{
+    auto key = db.query(
+        "SELECT a.attname FROM pg_class c JOIN pg_index i ON i.indrelid = c.oid AND CASE "
+        "c.relreplident WHEN 'i' THEN i.indisreplident WHEN 'n' THEN false ELSE i.indisprimary "
+        "END JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey) WHERE c.oid "
+        "= $1::regclass ORDER BY a.attnum",
+        {table.quoted()});
+    if (!key)
+        return key.error();
+    std::vector<std::string> columns;
+    for (int r = 0; r < key->rows(); ++r)
+        columns.push_back(key->text(r, 0));
+    return columns;
+}
+
 Result<SlotState> inspectSlot(PgConnection &db, const std::string &slot)
 {
     auto row = db.query("SELECT plugin, coalesce(wal_status, ''), confirmed_flush_lsn::text, "

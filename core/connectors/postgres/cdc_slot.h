@@ -34,6 +34,10 @@ Status ensurePublication(PgConnection &db, const std::string &publication,
                          const std::vector<TableName> &tables, bool addMissing,
                          const QString &advice);
 
+// The columns the change stream names a row of `table` by, in table order: its replica
+// identity index (the primary key by default and with FULL). Empty when it has none.
+Result<std::vector<std::string>> keyColumnsOf(PgConnection &db, const TableName &table);
+
 struct SlotState
 {
     bool exists = false;

@@ -504,6 +504,10 @@ Result<bool> PostgresCdcSource::readRows(record::Batch &batch, PgConnection &db,
                 return s.error();
             m_cursorOpen = true;
             m_snapshotSchema.reset();
+            auto key = keyColumnsOf(db, table);
+            if (!key)
+                return key.error();
+            m_snapshotKey = std::move(key.value());
         }
         auto rows = db.query("FETCH " + std::to_string(kBatchRows) + " FROM weir_snapshot");
         if (!rows)
@@ -526,6 +530,7 @@ Result<bool> PostgresCdcSource::readRows(record::Batch &batch, PgConnection &db,
         }
         batch.schema = m_snapshotSchema;
         batch.table = table.text();
+        batch.key = m_snapshotKey;
         for (int r = 0; r < rows->rows(); ++r) {
             record::ChangeEvent &e = batch.events.emplace_back();
             e.op = record::Op::Read;
@@ -704,7 +709,7 @@ Result<bool> PostgresCdcSource::apply(const pgoutput::Message &message, record::
         return true;
     }
     if (const auto *relation = std::get_if<pgoutput::Relation>(&message)) {
-        Table table{{relation->schema, relation->name}, {}, {}, {}};
+        Table table{{relation->schema, relation->name}, {}, {}, {}, {}};
         std::vector<std::string> columns;
         for (std::size_t i = 0; i < relation->columns.size(); ++i) {
             const pgoutput::RelationColumn &c = relation->columns[i];
@@ -724,6 +729,9 @@ Result<bool> PostgresCdcSource::apply(const pgoutput::Message &message, record::
                 return pk.error();
             table.keyColumns = std::move(pk.value());
         }
+        std::sort(table.keyColumns.begin(), table.keyColumns.end());
+        for (const std::size_t k : table.keyColumns)
+            table.key.push_back(columns[k]);
         m_relations[relation->oid] = std::move(table);
         return true;
     }
@@ -786,6 +794,7 @@ Result<bool> PostgresCdcSource::applyChange(const pgoutput::Message &message, re
     m_txn.handedOut = true;
     batch.schema = table.schema;
     batch.table = table.name.text();
+    batch.key = table.key;
     const std::string location = "change " + std::to_string(index);
     auto values = [&](const pgoutput::Tuple &tuple, std::vector<record::Value> &out,
                       const pgoutput::Tuple *old) {
@@ -824,7 +833,8 @@ Result<bool> PostgresCdcSource::applyChange(const pgoutput::Message &message, re
     };
     auto deadLetter = [&](const QString &why, QString payload) {
         dead.push_back(engine::DeadLetter{m_stream, static_cast<std::int64_t>(m_txn.lsn), 0, why,
-                                          std::move(payload), location, table.name.text()});
+                                          std::move(payload), location, table.name.text(),
+                                          table.key});
     };
 
     if (const auto *insert = std::get_if<pgoutput::Insert>(&message)) {

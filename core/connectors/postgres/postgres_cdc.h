@@ -99,6 +99,7 @@ private:
         record::SchemaPtr schema;
         std::vector<unsigned> types;
         std::vector<std::size_t> keyColumns; // the replica identity (primary key when FULL)
+        std::vector<std::string> key;        // their names, in table order (Batch::key)
         bool watched = false;                // one of the node's tables
     };
     struct Transaction
@@ -168,6 +169,7 @@ private:
     bool m_cursorOpen = false;
     std::int64_t m_snapshotRows = 0;
     record::SchemaPtr m_snapshotSchema;
+    std::vector<std::string> m_snapshotKey;
     std::vector<unsigned> m_snapshotTypes;
 
     // Tables that joined after changes were committed without them

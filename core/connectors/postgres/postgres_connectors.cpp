@@ -82,7 +82,8 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
             .withDefault(QStringLiteral("upsert"))
             .withOptions({QStringLiteral("upsert"), QStringLiteral("append")}),
         ConfigField::of(QStringLiteral("key"), FieldKind::Columns, QStringLiteral("Key columns"),
-                        QStringLiteral("Columns that identify a row (required for upsert).")),
+                        QStringLiteral("Columns that identify a row, required for upsert; empty "
+                                       "behind change data capture: each table's own key.")),
         ConfigField::of(
             QStringLiteral("order_by"), FieldKind::String, QStringLiteral("Ordering column"),
             QStringLiteral("Last write wins by this column (e.g. updated_at): an older "
@@ -145,6 +146,7 @@ void registerPostgresConnectors(model::NodeTypeRegistry &registry)
     cdc.id = QStringLiteral("postgres.cdc");
     cdc.displayName = QStringLiteral("PostgreSQL changes (CDC)");
     cdc.category = model::NodeCategory::Source;
+    cdc.recordsCarryKeys = true; // each table's primary key or replica identity
     cdc.description = QStringLiteral(
         "Captures inserts, updates and deletes from PostgreSQL tables by logical replication "
         "(pgoutput): the rows that exist first, from a snapshot consistent with the replication "

@@ -272,7 +272,7 @@ Status PostgresSink::ensureTable(const record::Batch &batch)
                            " boolean NOT NULL DEFAULT false");
         if (m_options.upsert) {
             std::vector<std::string> keys;
-            for (const std::string &k : m_options.keyColumns)
+            for (const std::string &k : m_key)
                 keys.push_back(quoteIdentifier(k));
             defs.push_back("PRIMARY KEY (" + joined(keys, ", ") + ")");
         }
@@ -365,15 +365,17 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     m_target = &found->second;
     if (added)
         m_target->stage = "_weir_stage_" + std::to_string(m_targets.size());
-    if (m_target->schema == batch.schema)
+    if (m_target->schema == batch.schema && m_target->key == m_key)
         return {};
-    if (m_target->schema && m_target->schema->columns() == batch.schema->columns()) {
+    if (m_target->schema && m_target->schema->columns() == batch.schema->columns() &&
+        m_target->key == m_key) {
         m_target->schema = batch.schema; // the same columns again (a source re-described them)
         return {};
     }
     m_target->schema = nullptr; // until made for these columns
+    m_target->key = m_key;
     const record::Schema &schema = *batch.schema;
-    for (const std::string &k : m_options.keyColumns) {
+    for (const std::string &k : m_key) {
         if (schema.indexOf(k) < 0)
             return makeError(ErrorCode::Invalid,
                              QStringLiteral("key column '%1' is not in the records (columns: %2)")
@@ -391,11 +393,10 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     std::vector<std::string> names, updates, keys, sameKey, deletedKey;
     for (const std::string &c : schema.columns()) {
         names.push_back(quoteIdentifier(c));
-        if (std::find(m_options.keyColumns.begin(), m_options.keyColumns.end(), c) ==
-            m_options.keyColumns.end())
+        if (std::find(m_key.begin(), m_key.end(), c) == m_key.end())
             updates.push_back(quoteIdentifier(c) + " = EXCLUDED." + quoteIdentifier(c));
     }
-    for (const std::string &k : m_options.keyColumns) {
+    for (const std::string &k : m_key) {
         const std::string q = quoteIdentifier(k);
         keys.push_back(q);
         sameKey.push_back(std::string("d.").append(q).append(" IS NOT DISTINCT FROM s.").append(q));
@@ -431,7 +432,7 @@ Status PostgresSink::prepareFor(const record::Batch &batch)
     m_target->mergeWithoutDeletes.clear();
     m_target->mergeLatest.clear();
     m_target->keyIndices.clear();
-    for (const std::string &k : m_options.keyColumns)
+    for (const std::string &k : m_key)
         m_target->keyIndices.push_back(schema.indexOf(k));
     m_target->orderIndex = m_options.orderBy.empty() ? -1 : schema.indexOf(m_options.orderBy);
     if (Status s = readColumnTypes(schema); !s)
@@ -670,6 +671,13 @@ Result<engine::SinkWriteStats> PostgresSink::write(const record::Batch &batch)
             status = target.error();
         else
             m_targetTable = std::move(target.value());
+    }
+    if (status && !batch.empty()) {
+        auto key = upsertKey(m_options.keyColumns, batch, m_options.upsert);
+        if (key)
+            m_key = std::move(key.value());
+        else
+            status = key.error();
     }
     if (status && !batch.empty())
         status = prepareFor(batch);

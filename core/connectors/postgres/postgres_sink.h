@@ -99,6 +99,7 @@ private:
     {
         std::string stage;                            // the staging table, e.g. _weir_stage_1
         record::SchemaPtr schema;                     // the records' columns it is made for
+        std::vector<std::string> key;                 // and the key columns
         std::string copySql;                          // every row, its place and its op…
         std::string copyLatestSql;                    // …or the values only (latestPerKey)
         std::vector<std::string> mergeSql;            // run in order after each staging…
@@ -118,7 +119,8 @@ private:
 
     PostgresSinkOptions m_options;
     TableRouter m_router;
-    std::string m_targetTable; // the current batch's target (see table_routing.h)
+    std::string m_targetTable;      // the current batch's target (see table_routing.h)
+    std::vector<std::string> m_key; // and its key columns (upsertKey)
     engine::NodeContext m_context;
     PgConnection m_db;
     std::map<std::string, Target> m_targets; // by target table

@@ -52,7 +52,8 @@ void registerSqliteConnectors(model::NodeTypeRegistry &registry)
             .withDefault(QStringLiteral("upsert"))
             .withOptions({QStringLiteral("upsert"), QStringLiteral("append")}),
         ConfigField::of(QStringLiteral("key"), FieldKind::Columns, QStringLiteral("Key columns"),
-                        QStringLiteral("Columns that identify a row (required for upsert).")),
+                        QStringLiteral("Columns that identify a row, required for upsert; empty "
+                                       "behind change data capture: each table's own key.")),
         ConfigField::of(
             QStringLiteral("order_by"), FieldKind::String, QStringLiteral("Ordering column"),
             QStringLiteral("Last write wins by this column (e.g. updated_at): an older "

@@ -192,7 +192,7 @@ Status SqliteSink::ensureTable(const record::Batch &batch)
                            " INTEGER NOT NULL DEFAULT 0");
         if (m_options.upsert && !rowidKey) {
             std::vector<std::string> keys;
-            for (const std::string &k : m_options.keyColumns)
+            for (const std::string &k : m_key)
                 keys.push_back(quoteIdentifier(k));
             defs.push_back("PRIMARY KEY (" + joined(keys, ", ") + ")");
         }
@@ -221,7 +221,7 @@ Status SqliteSink::prepareFor(const record::Batch &batch)
         return {};
     const record::Schema &schema = *batch.schema;
     m_keyIndexes.clear();
-    for (const std::string &k : m_options.keyColumns) {
+    for (const std::string &k : m_key) {
         const int index = schema.indexOf(k);
         if (index < 0)
             return makeError(ErrorCode::Invalid,
@@ -245,8 +245,7 @@ Status SqliteSink::prepareFor(const record::Batch &batch)
     for (const std::string &c : schema.columns()) {
         names.push_back(quoteIdentifier(c));
         params.emplace_back("?");
-        if (std::find(m_options.keyColumns.begin(), m_options.keyColumns.end(), c) ==
-            m_options.keyColumns.end())
+        if (std::find(m_key.begin(), m_key.end(), c) == m_key.end())
             updates.push_back(quoteIdentifier(c) + " = excluded." + quoteIdentifier(c));
     }
     if (m_options.softDelete) {
@@ -254,7 +253,7 @@ Status SqliteSink::prepareFor(const record::Batch &batch)
         params.emplace_back("0");
         updates.push_back(quoteIdentifier(m_options.deletedColumn) + " = 0");
     }
-    for (const std::string &k : m_options.keyColumns) {
+    for (const std::string &k : m_key) {
         keys.push_back(quoteIdentifier(k));
         keyMatch.push_back(quoteIdentifier(k) + " = ?");
     }
@@ -438,6 +437,15 @@ Result<engine::SinkWriteStats> SqliteSink::write(const record::Batch &batch)
             status = target.error();
         else if (target.value() != m_targetTable) {
             m_targetTable = std::move(target.value());
+            m_preparedFor = nullptr;
+        }
+    }
+    if (status && !batch.empty()) {
+        auto key = upsertKey(m_options.keyColumns, batch, m_options.upsert);
+        if (!key) {
+            status = key.error();
+        } else if (key.value() != m_key) {
+            m_key = std::move(key.value());
             m_preparedFor = nullptr;
         }
     }

@@ -77,7 +77,8 @@ private:
     common::SqliteDb m_db;
     WalCheckpointer m_checkpointer; // after m_db: stops before the writer closes
     record::SchemaPtr m_preparedFor;
-    std::vector<int> m_keyIndexes; // schema index of each key column
+    std::vector<std::string> m_key; // the current batch's key columns (upsertKey)
+    std::vector<int> m_keyIndexes;  // schema index of each key column
     int m_orderIndex = -1;
     common::SqliteStatement m_insert;
     common::SqliteStatement m_bulkInsert;

@@ -23,6 +23,7 @@
 #include "support/test_support.h"
 
 #include <QChartView>
+#include <QDateTimeAxis>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -503,6 +504,12 @@ private slots:
                                  10000);
         QVERIFY(run.isRunning());
         panel.setCurrentIndex(0);
+        // A run seconds old fills the charts: their time axis starts at its first points (half
+        // a minute back), not five minutes back.
+        const auto *chart = panel.charts()->findChild<QChartView *>()->chart();
+        const auto *time = qobject_cast<QDateTimeAxis *>(chart->axes(Qt::Horizontal).constFirst());
+        QVERIFY(time);
+        QCOMPARE(time->min().msecsTo(time->max()), qint64(30000));
         QVERIFY(panel.grab().save(screenshotPath("monitor_charts_midrun.png")));
         panel.setCurrentIndex(1);
         QVERIFY(panel.grab().save(screenshotPath("monitor_nodes_midrun.png")));

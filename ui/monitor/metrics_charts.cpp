@@ -354,6 +354,17 @@ void MetricsCharts::redraw()
         toPoints(m_series.lagSeconds),    toPoints(m_series.megabytesBehind),
         toPoints(m_series.errorPercent),  toPoints(m_series.errors),
         toPoints(m_series.deadLetters)};
+    // Live, the axis starts at the window's first point (half a minute before its end at most), so
+    // a run that has just begun fills the charts instead of hugging their right edge.
+    qint64 start = m_rangeStartMs;
+    if (m_runId == 0) {
+        qint64 first = m_rangeEndMs - kMinute / 2;
+        for (const QList<QPointF> &points : lines) {
+            if (!points.isEmpty())
+                first = std::min(first, static_cast<qint64>(points.front().x()));
+        }
+        start = std::max(start, first);
+    }
     std::size_t next = 0;
     for (const auto &c : m_charts) {
         qreal leftMax = 0;
@@ -368,10 +379,10 @@ void MetricsCharts::redraw()
         }
         if (c->chart->isZoomed())
             continue; // the user's zoom stays while the data moves on
-        c->x->setRange(QDateTime::fromMSecsSinceEpoch(m_rangeStartMs),
+        c->x->setRange(QDateTime::fromMSecsSinceEpoch(start),
                        QDateTime::fromMSecsSinceEpoch(m_rangeEndMs));
-        c->x->setFormat(m_rangeEndMs - m_rangeStartMs > 10 * kMinute ? QStringLiteral("HH:mm")
-                                                                     : QStringLiteral("HH:mm:ss"));
+        c->x->setFormat(m_rangeEndMs - start > 10 * kMinute ? QStringLiteral("HH:mm")
+                                                            : QStringLiteral("HH:mm:ss"));
         setAxisTop(c->y, niceTop(leftMax));
         if (c->right)
             setAxisTop(c->right, niceTop(rightMax));

@@ -79,15 +79,23 @@ Result<std::vector<std::string>> upsertKey(const std::vector<std::string> &confi
 {
     if (!configured.empty() || !upsert)
         return configured;
-    if (!batch.key.empty())
-        return batch.key;
     const QString from = batch.table.empty()
                              ? QStringLiteral("the records")
                              : QStringLiteral("table %1").arg(QString::fromStdString(batch.table));
-    return makeError(ErrorCode::Invalid,
-                     QStringLiteral("upsert needs key columns: set key, as %1 has no key of its "
-                                    "own (a primary key or replica identity)")
-                         .arg(from));
+    if (batch.key.empty())
+        return makeError(ErrorCode::Invalid,
+                         QStringLiteral("upsert needs key columns: set key, as %1 has no key of "
+                                        "its own (a primary key or replica identity)")
+                             .arg(from));
+    for (const std::string &k : batch.key) {
+        if (batch.schema && batch.schema->indexOf(k) < 0)
+            return makeError(ErrorCode::Invalid,
+                             QStringLiteral("upsert needs key columns: the key of %1 has column "
+                                            "'%2', which a step before dropped or renamed; set "
+                                            "key")
+                                 .arg(from, QString::fromStdString(k)));
+    }
+    return batch.key;
 }
 
 } // namespace weir::connectors

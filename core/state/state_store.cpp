@@ -217,7 +217,8 @@ Status upsertDeadLetters(SqliteDb &db, const engine::NodeContext &node,
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT(pipeline, node, stream, \"offset\", location) DO UPDATE SET "
                    "attempts = attempts + 1, error = excluded.error, "
-                   "run_id = excluded.run_id");
+                   "run_id = excluded.run_id, source_table = excluded.source_table, "
+                   "source_key = excluded.source_key");
     if (!stmt)
         return stmt.error();
     WriteTransaction transaction(db);

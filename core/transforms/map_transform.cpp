@@ -169,6 +169,12 @@ Status MapTransform::process(record::Batch &batch, std::vector<engine::DeadLette
         }
     }
     batch.schema = m_plan.output;
+    // The upstream table's key (Batch::key) follows its columns' new names.
+    for (std::string &k : batch.key) {
+        const int at = m_plannedFor->indexOf(k);
+        if (at >= 0)
+            k = m_plan.renamed->columns()[static_cast<std::size_t>(at)];
+    }
     return {};
 }
 

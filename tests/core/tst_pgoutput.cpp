@@ -520,12 +520,14 @@ private slots:
         const CdcPosition snapshot{0x10, true, 7, 0, "public.items"};
         QCOMPARE(CdcPosition::fromSource(snapshot.toSource("read", "s"))->tables,
                  std::string("public.items"));
-        // A joined table's row says so.
-        const CdcPosition joined{0x20, true, 2, 0, "public.items", true};
-        QCOMPARE(joined.toSource("read", "s").cursor,
-                 std::string("{\"snapshot\":2,\"join\":1,\"tables\":\"public.items\"}"));
-        QVERIFY(CdcPosition::fromSource(joined.toSource("read", "s"))->join);
-        QVERIFY(!CdcPosition::fromSource(snapshot.toSource("read", "s"))->join);
+        // During a join, positions carry where it began.
+        CdcPosition joining{0x20, true, 2, 0, "public.items"};
+        joining.joinFrom = 0x18;
+        QCOMPARE(
+            joining.toSource("read", "s").cursor,
+            std::string("{\"snapshot\":2,\"join_from\":\"0/18\",\"tables\":\"public.items\"}"));
+        QCOMPARE(CdcPosition::fromSource(joining.toSource("read", "s"))->joinFrom, 0x18u);
+        QCOMPARE(CdcPosition::fromSource(snapshot.toSource("read", "s"))->joinFrom, 0u);
         auto bad = source;
         bad.cursor = "{\"i\":3,\"colour\":\"red\"}";
         QVERIFY(!CdcPosition::fromSource(bad));

@@ -206,6 +206,16 @@ private slots:
         QCOMPARE(dead[0].error, QStringLiteral("total: 'x1' is not a decimal number"));
     }
 
+    void mapRenamesTheUpstreamKey()
+    {
+        auto m = make("map", "{\"rename\": {\"order_id\": \"id\"}}");
+        auto batch = ordersBatch({{"1", "10.50", "paid", "t"}});
+        batch.key = {"order_id", "status"};
+        std::vector<engine::DeadLetter> dead;
+        QVERIFY(m->process(batch, dead));
+        QCOMPARE(batch.key, (std::vector<std::string>{"id", "status"}));
+    }
+
     void sqlReplacesTheBatch()
     {
         auto q = make(

@@ -13,8 +13,8 @@ record::SourcePosition CdcPosition::toSource(const std::string &node,
     cursor += std::to_string(index);
     if (complete())
         cursor += ",\"end\":\"" + pgoutput::formatLsn(endLsn) + "\"";
-    if (join)
-        cursor += ",\"join\":1";
+    if (joinFrom != 0)
+        cursor += ",\"join_from\":\"" + pgoutput::formatLsn(joinFrom) + "\"";
     if (!tables.empty()) {
         cursor += ",\"tables\":";
         record::appendJsonString(cursor, tables);
@@ -43,8 +43,11 @@ std::optional<CdcPosition> CdcPosition::fromSource(const record::SourcePosition 
             if (!end || *end == 0)
                 return std::nullopt;
             p.endLsn = *end;
-        } else if (name == "join" && value.kind() == record::ValueKind::Int) {
-            p.join = value.asInt() != 0;
+        } else if (name == "join_from" && !p.joinFrom) {
+            const auto from = pgoutput::parseLsn(value.text());
+            if (!from || *from == 0)
+                return std::nullopt;
+            p.joinFrom = *from;
         } else if (name == "tables" && value.kind() == record::ValueKind::String) {
             p.tables = value.text();
         } else {

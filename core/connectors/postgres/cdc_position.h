@@ -9,10 +9,11 @@
 // everything before it is in the target. The initial snapshot's rows come first, at the slot's
 // consistent point, counted by `index`; its completion is a complete pseudo-transaction there.
 // The rows of tables that join later are snapshot rows too, at the point in the stream where
-// they are handed out, marked `join`.
+// they are handed out; from the first of them until the join is complete, positions carry
+// `joinFrom`, that first snapshot's point.
 //
 // SourcePosition: offset = lsn; cursor = {"i":N} or {"i":N,"end":"X/Y"}, and {"snapshot":N}
-// for snapshot rows ("join":1 added for joined tables' rows), each with "tables": the tables
+// for snapshot rows ("join_from":"X/Y" added during a join), each with "tables": the tables
 // captured, so that a table put into the node later is known for one the slot streamed without.
 
 #include "record/batch.h"
@@ -33,9 +34,10 @@ struct CdcPosition
     // The tables captured ("schema.table", sorted, one per line); empty when not recorded
     // (positions of an older Weir). Not part of the order.
     std::string tables = {};
-    // A row of tables that joined after changes were streamed (snapshot is set too): a run
-    // stopped among them resumes the stream, not a first snapshot. Not part of the order.
-    bool join = false;
+    // Non-zero while tables join after changes were streamed: the point of their first join
+    // snapshot, since which a run stopped before the join is complete streams their changes
+    // (it resumes the stream, not a first snapshot). Not part of the order.
+    std::uint64_t joinFrom = 0;
 
     bool complete() const { return endLsn != 0; }
 

@@ -84,12 +84,13 @@ Status ensurePublication(PgConnection &db, const std::string &publication,
 
 Result<std::vector<std::string>> keyColumnsOf(PgConnection &db, const TableName &table)
 {
-    auto key = db.query(
-        "SELECT a.attname FROM pg_class c JOIN pg_index i ON i.indrelid = c.oid AND CASE "
-        "c.relreplident WHEN 'i' THEN i.indisreplident WHEN 'n' THEN false ELSE i.indisprimary "
-        "END JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey) WHERE c.oid "
-        "= $1::regclass ORDER BY a.attnum",
-        {table.quoted()});
+    auto key =
+        db.query("SELECT a.attname FROM pg_class c JOIN pg_index i ON i.indrelid = c.oid AND CASE "
+                 "c.relreplident WHEN 'i' THEN i.indisreplident WHEN 'n' THEN false WHEN 'f' THEN "
+                 "i.indisprimary ELSE i.indisprimary AND i.indimmediate END JOIN pg_attribute a ON "
+                 "a.attrelid = c.oid AND a.attnum = ANY (i.indkey) WHERE c.oid "
+                 "= $1::regclass ORDER BY a.attnum",
+                 {table.quoted()});
     if (!key)
         return key.error();
     std::vector<std::string> columns;

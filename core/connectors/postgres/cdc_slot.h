@@ -35,7 +35,8 @@ Status ensurePublication(PgConnection &db, const std::string &publication,
                          const QString &advice);
 
 // The columns the change stream names a row of `table` by, in table order: its replica
-// identity index (the primary key by default and with FULL). Empty when it has none.
+// identity index (by default the primary key, unless deferrable; with FULL the primary key).
+// Empty when it has none.
 Result<std::vector<std::string>> keyColumnsOf(PgConnection &db, const TableName &table);
 
 struct SlotState

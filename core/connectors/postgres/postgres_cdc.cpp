@@ -194,7 +194,7 @@ Status PostgresCdcSource::open(const engine::NodeContext &context,
         return located(makeError(ErrorCode::Invalid, QStringLiteral("no tables to capture")));
     m_captured = m_positionTables = tablesText(m_tables);
     m_joining.clear();
-    m_joinLsn = m_joinSkipBefore = 0;
+    m_joinLsn = m_joinSkipBefore = m_joinFromInPositions = 0;
     m_join = PgConnection();
     m_replication = PgConnection(); // an earlier try's, when the engine opens again
     m_streaming = false;
@@ -231,7 +231,7 @@ Status PostgresCdcSource::ensureTablesPublished(const std::optional<CdcPosition>
     // table new in `tables` joins (startJoin), or with snapshot "never" is streamed from now on.
     const bool own = m_options.publication.empty();
     const bool nothingStreamed =
-        !resume || (resume->snapshot && !resume->complete() && !resume->join);
+        !resume || (resume->snapshot && !resume->complete() && resume->joinFrom == 0);
     const QString advice =
         QStringLiteral("ALTER PUBLICATION %1 ADD TABLE …, or name another publication")
             .arg(q(m_publication));
@@ -262,7 +262,7 @@ Status PostgresCdcSource::ensureTablesPublished(const std::optional<CdcPosition>
     // Positions record the joined tables once their rows are in. A run stopped among them
     // streams their changes since that snapshot; otherwise those since the next (startJoin).
     m_positionTables = tablesText(captured);
-    m_joinSkipBefore = resume->join ? resume->lsn : 0;
+    m_joinSkipBefore = m_joinFromInPositions = resume->joinFrom;
     return {};
 }
 
@@ -274,7 +274,8 @@ Status PostgresCdcSource::prepareSlot(const std::optional<CdcPosition> &resume)
     const QString reSnapshot =
         QStringLiteral("to start over with a new snapshot, empty the target (or its _weir_offsets "
                        "rows of this pipeline) and run again");
-    const bool snapshotCut = resume && resume->snapshot && !resume->complete() && !resume->join;
+    const bool snapshotCut =
+        resume && resume->snapshot && !resume->complete() && resume->joinFrom == 0;
     if (resume && !snapshotCut) {
         // Changes were committed from this slot: only it has the ones since.
         if (!slot->exists)
@@ -590,6 +591,7 @@ Result<engine::StepStatus> PostgresCdcSource::readJoin(record::Batch &batch)
     // Complete, like the initial snapshot's marker; positions record the joined tables now.
     m_joining.clear();
     m_positionTables = m_captured;
+    m_joinFromInPositions = 0;
     handOut(batch, CdcPosition{m_joinLsn, true, m_snapshotRows, m_joinLsn});
     m_phase = Phase::Streaming;
     return engine::StepStatus::HaveMore;
@@ -598,7 +600,7 @@ Result<engine::StepStatus> PostgresCdcSource::readJoin(record::Batch &batch)
 void PostgresCdcSource::handOut(record::Batch &batch, CdcPosition position)
 {
     position.tables = m_positionTables;
-    position.join = position.snapshot && m_phase == Phase::Joining;
+    position.joinFrom = m_joinFromInPositions;
     batch.positions = {position.toSource(m_context.nodeId.toStdString(), m_stream)};
     m_handedOut = position;
 }
@@ -691,6 +693,8 @@ Result<bool> PostgresCdcSource::apply(const pgoutput::Message &message, record::
             m_phase = Phase::Joining;
             m_snapshotTable = 0;
             m_snapshotRows = 0;
+            // From its rows on, positions say where the join began until it is complete.
+            m_joinFromInPositions = m_joinSkipBefore;
             return false;
         }
     }

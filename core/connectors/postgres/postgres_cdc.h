@@ -174,9 +174,10 @@ private:
 
     // Tables that joined after changes were committed without them
     std::vector<TableName> m_joining;
-    std::uint64_t m_joinLsn = 0;        // their snapshot's consistent point (0: none)
-    std::uint64_t m_joinSkipBefore = 0; // their changes committed before it are not streamed
-    PgConnection m_join;                // holds that snapshot until their rows are read
+    std::uint64_t m_joinLsn = 0;             // their snapshot's consistent point (0: none)
+    std::uint64_t m_joinSkipBefore = 0;      // their changes committed before it are not streamed
+    std::uint64_t m_joinFromInPositions = 0; // CdcPosition::joinFrom of what is handed out
+    PgConnection m_join;                     // holds that snapshot until their rows are read
 
     // Stream
     std::map<std::uint32_t, Table> m_relations;

@@ -128,8 +128,10 @@ QString keyText(const std::vector<std::string> &key)
 
 std::vector<std::string> keyColumns(const QString &text)
 {
+    const QJsonArray names = QJsonDocument::fromJson(text.toUtf8()).array();
     std::vector<std::string> key;
-    for (const QJsonValue &name : QJsonDocument::fromJson(text.toUtf8()).array())
+    key.reserve(static_cast<std::size_t>(names.size()));
+    for (const QJsonValue name : names)
         key.push_back(name.toString().toStdString());
     return key;
 }

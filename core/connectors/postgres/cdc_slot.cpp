@@ -94,6 +94,7 @@ Result<std::vector<std::string>> keyColumnsOf(PgConnection &db, const TableName 
     if (!key)
         return key.error();
     std::vector<std::string> columns;
+    columns.reserve(static_cast<std::size_t>(key->rows()));
     for (int r = 0; r < key->rows(); ++r)
         columns.push_back(key->text(r, 0));
     return columns;

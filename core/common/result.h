@@ -46,7 +46,8 @@ public:
     explicit operator bool() const { return ok(); }
     T &value() & { return std::get<0>(m_data); }
     const T &value() const & { return std::get<0>(m_data); }
-    T &&value() && { return std::get<0>(std::move(m_data)); }
+    // By value: `for (x : f().value())` would otherwise iterate a destroyed temporary.
+    T value() && { return std::get<0>(std::move(m_data)); }
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
     T &operator*() & { return value(); }

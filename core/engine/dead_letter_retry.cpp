@@ -18,12 +18,14 @@ namespace {
 // Positions of retried records: one stream per dead letter and its attempt count, committed by
 // each sink with the data. A retry that crashed after the sink committed but before the entry
 // was removed finds its position committed when it is run again, so the record is not written
-// twice; the next attempt of a record that failed again has a new position.
+// twice; the next attempt of a record that failed again has a new position. Entry ids are
+// never used again (state schema 9); positions of entries from before that are named
+// "dead letter N" and no longer match any, as their ids might be given again.
 constexpr const char *kRetrySource = "_weir_dead_letters";
 
 record::SourcePosition retryPosition(const state::DeadLetterEntry &entry)
 {
-    return record::SourcePosition(kRetrySource, "dead letter " + std::to_string(entry.id),
+    return record::SourcePosition(kRetrySource, "dead letter #" + std::to_string(entry.id),
                                   entry.attempts);
 }
 

@@ -78,6 +78,22 @@ const char *const kMigrations[] = {
     // 8: that table's key columns (a JSON array of names; '' when unknown), which a sink
     // without a key of its own upserts the retried record by.
     R"(ALTER TABLE dead_letters ADD COLUMN source_key TEXT NOT NULL DEFAULT '';)",
+    // 9: a dead letter's id is never used again (AUTOINCREMENT): a retried record's position in
+    // the target is named after it, so a later entry given a removed entry's id was taken for
+    // that record, already written, and left out.
+    R"(CREATE TABLE dead_letters_v9(
+           id INTEGER PRIMARY KEY AUTOINCREMENT, pipeline TEXT NOT NULL, node TEXT NOT NULL,
+           stream TEXT NOT NULL, "offset" INTEGER NOT NULL, location TEXT NOT NULL DEFAULT '',
+           line INTEGER NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 1,
+           payload TEXT NOT NULL, created_ms INTEGER NOT NULL, run_id INTEGER,
+           source_table TEXT NOT NULL DEFAULT '', source_key TEXT NOT NULL DEFAULT '',
+           UNIQUE(pipeline, node, stream, "offset", location));
+       INSERT INTO dead_letters_v9(id, pipeline, node, stream, "offset", location, line, error,
+           attempts, payload, created_ms, run_id, source_table, source_key)
+           SELECT id, pipeline, node, stream, "offset", location, line, error, attempts, payload,
+                  created_ms, run_id, source_table, source_key FROM dead_letters;
+       DROP TABLE dead_letters;
+       ALTER TABLE dead_letters_v9 RENAME TO dead_letters;)",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

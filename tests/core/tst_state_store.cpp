@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <atomic>
 #include <latch>
 #include <thread>
@@ -112,7 +113,7 @@ private slots:
         VERIFY_OK(store);
         QVERIFY(QFileInfo(file).isFile());
         QCOMPARE(store.value()->path(), file);
-        QCOMPARE(store.value()->schemaVersion(), 8);
+        QCOMPARE(store.value()->schemaVersion(), 9);
         QCOMPARE(column(file, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                               "ORDER BY name"),
                  (QStringList{QStringLiteral("dead_letters"), QStringLiteral("events"),
@@ -138,7 +139,7 @@ private slots:
         }
         auto again = state::StateStore::open(file);
         VERIFY_OK(again);
-        QCOMPARE(again.value()->schemaVersion(), 8);
+        QCOMPARE(again.value()->schemaVersion(), 9);
         auto runs = again.value()->runs(QStringLiteral("p"), 10);
         VERIFY_OK(runs);
         QCOMPARE(runs->size(), std::size_t(1));
@@ -147,20 +148,53 @@ private slots:
         QCOMPARE(again.value()->countDeadLetters({}).value(), qint64(1));
     }
 
+    // Version 8 gave a removed dead letter's id again; going to 9 keeps every entry as it was.
+    void deadLettersSurviveTheMoveToVersion9()
+    {
+        const QString file = path("v8.db");
+        {
+            auto store = state::StateStore::open(file);
+            VERIFY_OK(store);
+            QVERIFY(writeSampleLetters(*store.value()));
+        }
+        const QString before = column(file, "SELECT group_concat(id || stream || \"offset\" || "
+                                            "error || source_key, '|') FROM dead_letters")
+                                   .join(QString());
+        {
+            // The table as version 8 made it.
+            auto db = common::SqliteDb::open(file);
+            VERIFY_OK(db);
+            VERIFY_OK(
+                db->exec("CREATE TABLE v8 AS SELECT * FROM dead_letters; DROP TABLE dead_letters; "
+                         "ALTER TABLE v8 RENAME TO dead_letters; DELETE FROM sqlite_sequence; "
+                         "PRAGMA user_version = 8"));
+        }
+        auto store = state::StateStore::open(file);
+        VERIFY_OK(store);
+        QCOMPARE(store.value()->schemaVersion(), 9);
+        QCOMPARE(column(file, "SELECT group_concat(id || stream || \"offset\" || error || "
+                              "source_key, '|') FROM dead_letters")
+                     .join(QString()),
+                 before);
+        QVERIFY(column(file, "SELECT sql FROM sqlite_master WHERE name = 'dead_letters'")
+                    .join(QString())
+                    .contains(QStringLiteral("AUTOINCREMENT")));
+    }
+
     void newerSchemaIsRefused()
     {
         const QString file = path("newer.db");
         {
             auto db = common::SqliteDb::open(file);
             VERIFY_OK(db);
-            VERIFY_OK(db->exec("PRAGMA user_version = 9"));
+            VERIFY_OK(db->exec("PRAGMA user_version = 10"));
         }
         auto store = state::StateStore::open(file);
         QVERIFY(!store);
         QCOMPARE(store.error().code, ErrorCode::Invalid);
         QCOMPARE(store.error().message,
-                 QStringLiteral("state database %1: schema version 9 is "
-                                "not one this build of Weir knows (it knows 0 to 8); was it "
+                 QStringLiteral("state database %1: schema version 10 is "
+                                "not one this build of Weir knows (it knows 0 to 9); was it "
                                 "written by a newer Weir?")
                      .arg(file));
     }
@@ -212,7 +246,7 @@ private slots:
                     if (!store) {
                         qWarning("%s", qPrintable(store.error().message));
                         ++failures;
-                    } else if (store.value()->schemaVersion() != 8) {
+                    } else if (store.value()->schemaVersion() != 9) {
                         ++failures;
                     }
                 });
@@ -436,6 +470,9 @@ private slots:
         VERIFY_OK(opened);
         state::StateStore &store = *opened.value();
         QVERIFY(writeSampleLetters(store));
+        qint64 highest = 0;
+        for (const state::DeadLetterEntry &e : store.deadLetters({}, 0).value())
+            highest = std::max(highest, e.id);
 
         auto missing = store.deadLetter(999999);
         QVERIFY(!missing);
@@ -469,6 +506,16 @@ private slots:
 
         QCOMPARE(store.purgeDeadLetters({}).value(), qint64(1));
         QCOMPARE(store.countDeadLetters({}).value(), qint64(0));
+
+        // An emptied queue does not give a removed entry's id again: a retried record's
+        // position in its target is named after it.
+        VERIFY_OK(store.write(node(QStringLiteral("p"), QStringLiteral("read")),
+                              {letter("c.csv", 5, QStringLiteral("late"))}));
+        auto later = store.deadLetters({}, 0);
+        VERIFY_OK(later);
+        QCOMPARE(later->size(), std::size_t(1));
+        QVERIFY2(later->front().id > highest,
+                 qPrintable(QStringLiteral("id %1 given again").arg(later->front().id)));
     }
 
     void eventsAreLogged()

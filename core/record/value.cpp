@@ -2,6 +2,7 @@
 
 #include "common/time_format.h"
 
+#include <cassert>
 #include <charconv>
 
 namespace weir::record {
@@ -67,6 +68,19 @@ Value Value::fromString(std::string v)
     out.m_kind = ValueKind::String;
     out.m_text = std::move(v);
     return out;
+}
+
+Value::Value(ValueKind textKind, std::string_view text) : m_kind(textKind), m_text(text)
+{
+    assert(textKind == ValueKind::String || textKind == ValueKind::Decimal ||
+           textKind == ValueKind::Bytes);
+}
+
+void Value::setTextKind(ValueKind textKind)
+{
+    assert(textKind == ValueKind::String || textKind == ValueKind::Decimal ||
+           textKind == ValueKind::Bytes);
+    m_kind = textKind;
 }
 
 Value Value::fromBytes(std::string v)

@@ -11,6 +11,7 @@ namespace weir::transforms {
 using model::ConfigField;
 using model::FieldKind;
 using record::Value;
+using record::ValueKind;
 
 namespace {
 
@@ -121,7 +122,7 @@ std::vector<model::FieldProblem> ValidateTransform::checkConfig(const QJsonObjec
     return problems;
 }
 
-void ValidateTransform::apply(const Rule &rule, const Value *value, std::optional<Value> &converted,
+void ValidateTransform::apply(const Rule &rule, const Value *value, Conversion &converted,
                               std::string &problems) const
 {
     auto complain = [&](const std::string &what) {
@@ -132,15 +133,18 @@ void ValidateTransform::apply(const Rule &rule, const Value *value, std::optiona
             complain(value ? "required value is missing" : "required column is missing");
         return;
     }
-    if (rule.type) {
+    if (rule.type == ValueKind::Decimal && value->kind() == ValueKind::String &&
+        record::isDecimalText(value->text())) {
+        converted.toDecimalInPlace = true; // the text stays as it is; numericValue reads it alike
+    } else if (rule.type) {
         std::string why;
         auto convertedValue = record::castValue(*value, *rule.type, &why);
         if (!convertedValue) {
             complain(why);
             return;
         }
-        converted = std::move(*convertedValue);
-        value = &*converted;
+        converted.value = std::move(*convertedValue);
+        value = &*converted.value;
     }
     if (!rule.minimum && !rule.maximum && !rule.pattern && rule.allowed.empty())
         return;
@@ -169,7 +173,7 @@ Status ValidateTransform::process(record::Batch &batch, std::vector<engine::Dead
     std::vector<int> indexes;
     for (const Rule &r : m_rules)
         indexes.push_back(batch.schema->indexOf(r.column));
-    std::vector<std::optional<Value>> converted(m_rules.size());
+    std::vector<Conversion> converted(m_rules.size());
     std::size_t kept = 0;
     std::string problems;
     for (std::size_t e = 0; e < batch.events.size(); ++e) {
@@ -178,7 +182,7 @@ Status ValidateTransform::process(record::Batch &batch, std::vector<engine::Dead
         problems.clear();
         for (std::size_t r = 0; r < m_rules.size(); ++r) {
             const auto i = static_cast<std::size_t>(indexes[r]);
-            converted[r].reset();
+            converted[r] = {};
             apply(m_rules[r], indexes[r] >= 0 && i < values.size() ? &values[i] : nullptr,
                   converted[r], problems);
         }
@@ -190,8 +194,10 @@ Status ValidateTransform::process(record::Batch &batch, std::vector<engine::Dead
             continue;
         }
         for (std::size_t r = 0; r < m_rules.size(); ++r) {
-            if (converted[r])
-                values[static_cast<std::size_t>(indexes[r])] = std::move(*converted[r]);
+            if (converted[r].value)
+                values[static_cast<std::size_t>(indexes[r])] = std::move(*converted[r].value);
+            else if (converted[r].toDecimalInPlace)
+                values[static_cast<std::size_t>(indexes[r])].setTextKind(ValueKind::Decimal);
         }
         if (kept != e)
             batch.events[kept] = std::move(event);

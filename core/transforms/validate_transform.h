@@ -39,10 +39,19 @@ public:
     Status process(record::Batch &batch, std::vector<engine::DeadLetter> &dead) override;
 
 private:
-    // Checks one value (null when its column is absent); a value converted to the rule's type
-    // lands in `converted`. What is wrong is appended to `problems`.
-    void apply(const Rule &rule, const record::Value *value,
-               std::optional<record::Value> &converted, std::string &problems) const;
+    // What a rule does to its value once the whole record has passed: nothing, put `value`
+    // in its place, or (a string that is already an exact decimal) only change its kind, so
+    // the text is not copied.
+    struct Conversion
+    {
+        std::optional<record::Value> value = {};
+        bool toDecimalInPlace = false;
+    };
+
+    // Checks one value (null when its column is absent) and says how it converts to the
+    // rule's type. What is wrong is appended to `problems`.
+    void apply(const Rule &rule, const record::Value *value, Conversion &converted,
+               std::string &problems) const;
 
     std::vector<Rule> m_rules;
 };

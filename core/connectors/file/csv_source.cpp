@@ -125,7 +125,7 @@ void CsvSource::appendEvent(record::Batch &batch, const CsvRecordInfo &info)
         if (m_fields[i].empty() && m_options.emptyAsNull && !info.quoted[i])
             e.after.emplace_back();
         else
-            e.after.push_back(record::Value::fromString(m_fields[i]));
+            e.after.emplace_back(record::ValueKind::String, m_fields[i]);
     }
 }
 

@@ -5,6 +5,7 @@
 #include "engine/bounded_queue.h"
 #include "engine/commit_tracker.h"
 #include "engine/run_plan.h"
+#include "engine/spare_events.h"
 
 #include <QEventLoop>
 #include <QFileInfo>
@@ -80,10 +81,12 @@ struct Engine::Wiring
     std::vector<std::thread> workers;
     std::atomic<int> workersLeft{0};
     std::atomic<int> sinksLeft{0};
-    // Written batches are freed here rather than on a sink's thread: a million small values
-    // take a while to free, and the sink is the one thread a pipeline cannot spread.
+    // Written batches end here rather than on a sink's thread: a million small values take a
+    // while to free, and the sink is the one thread a pipeline cannot spread. Their events go
+    // to `spareEvents` for sources to fill again, or are freed here when it is full.
     std::unique_ptr<BoundedQueue<record::Batch>> spent;
     std::thread reaper;
+    SpareEvents spareEvents{2};
     std::atomic<bool> never{false};
     // Positions every sink downstream has committed: acknowledgements and mid-run resumes.
     std::unique_ptr<CommitTracker> commits;
@@ -341,8 +344,10 @@ void Engine::runSource(PlannedNode &node, std::size_t index)
         // A transient error leaves the source as it was: ask again after a backoff.
         Status read = retried(node, QStringLiteral("read"), [&] {
             batch = record::Batch();
+            batch.spare = m_wiring->spareEvents.take();
             dead.clear();
             auto next = node.source->next(batch, dead);
+            m_wiring->spareEvents.give(std::move(batch.spare));
             if (!next)
                 return Status(next.error());
             step = next.value();
@@ -600,8 +605,8 @@ void Engine::coordinate()
         m_wiring->spent =
             std::make_unique<BoundedQueue<record::Batch>>(m_options.queueCapacity, sinks);
         m_wiring->reaper = std::thread([w = m_wiring.get()] {
-            while (w->spent->pop(w->never)) {
-            }
+            while (auto batch = w->spent->pop(w->never))
+                w->spareEvents.give(std::move(batch->events));
         });
         for (std::size_t i = 0; i < plan->nodes.size(); ++i)
             m_wiring->workers.emplace_back([this, i] { runWorker(i); });

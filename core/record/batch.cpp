@@ -8,6 +8,25 @@ bool namesUpstreamTable(std::string_view tableSetting)
            tableSetting.find("{schema}") != std::string_view::npos;
 }
 
+ChangeEvent &Batch::addEvent(std::size_t width)
+{
+    if (spare.empty()) {
+        ChangeEvent &e = events.emplace_back();
+        e.after.resize(width);
+        return e;
+    }
+    ChangeEvent &e = events.emplace_back(std::move(spare.back()));
+    spare.pop_back();
+    e.op = Op::Read;
+    e.after.resize(width);
+    e.before.clear();
+    e.offset = 0;
+    e.line = 0;
+    e.eventTimeMicros = 0;
+    e.location.clear();
+    return e;
+}
+
 void keepEvents(Batch &batch, const std::vector<bool> &keep)
 {
     std::size_t kept = 0;

@@ -51,9 +51,18 @@ struct Batch
     // The source was still behind its head when it produced this batch (bytes of a file left,
     // a consumer's lag): the next batch is on its way.
     bool backlog = false;
+    // Events of batches already written, kept only for their storage: none is part of this
+    // batch. The engine hands them to a source before next() and takes back what is left.
+    std::vector<ChangeEvent> spare = {};
 
     std::size_t size() const { return events.size(); }
     bool empty() const { return events.empty(); }
+
+    // A new last event whose `after` holds `width` values, every one of which the caller must
+    // assign: a spare event is reused when there is one, its values keeping their text's
+    // storage, so a source that assigns into them allocates nothing per row once warm. Every
+    // other field starts as in a new event.
+    ChangeEvent &addEvent(std::size_t width);
 };
 
 // Whether a sink's table setting names the upstream table of each batch ("{table}" or

@@ -70,17 +70,24 @@ Value Value::fromString(std::string v)
     return out;
 }
 
-Value::Value(ValueKind textKind, std::string_view text) : m_kind(textKind), m_text(text)
-{
-    assert(textKind == ValueKind::String || textKind == ValueKind::Decimal ||
-           textKind == ValueKind::Bytes);
-}
-
 void Value::setTextKind(ValueKind textKind)
 {
     assert(textKind == ValueKind::String || textKind == ValueKind::Decimal ||
            textKind == ValueKind::Bytes);
     m_kind = textKind;
+}
+
+void Value::assignText(ValueKind textKind, std::string_view text)
+{
+    setTextKind(textKind);
+    m_text.assign(text);
+}
+
+void Value::setNull()
+{
+    m_kind = ValueKind::Null;
+    m_int = 0;
+    m_text.clear();
 }
 
 Value Value::fromBytes(std::string v)

@@ -35,12 +35,12 @@ public:
     static Value fromString(std::string v);
     static Value fromBytes(std::string v);
     static Value fromTimestampMicros(std::int64_t microsSinceEpochUtc);
-    // A String, Decimal or Bytes value made in place (one copy of the text); for Decimal the
-    // caller checked the text is a decimal.
-    Value(ValueKind textKind, std::string_view text);
-
     // A String whose text the caller checked is a decimal becomes a Decimal, and back: no copy.
     void setTextKind(ValueKind textKind);
+    // Becomes a String, Decimal or Bytes value of `text`, reusing the storage it has.
+    void assignText(ValueKind textKind, std::string_view text);
+    // Becomes null, keeping the text's storage for a later assignText.
+    void setNull();
 
     ValueKind kind() const { return m_kind; }
     bool isNull() const { return m_kind == ValueKind::Null; }

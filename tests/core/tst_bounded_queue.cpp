@@ -1,7 +1,8 @@
 // BoundedQueue: backpressure by count and by bytes, one oversized item still passing, stop and
-// close waking whoever waits.
+// close waking whoever waits. SpareEvents: spent events kept up to a bound.
 
 #include "engine/bounded_queue.h"
+#include "engine/spare_events.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -64,6 +65,18 @@ private slots:
         queue.producerDone();
         QCOMPARE(queue.pop(stop), std::optional<int>(7));
         QCOMPARE(queue.pop(stop), std::optional<int>());
+    }
+    void spareEventsAreBounded()
+    {
+        weir::engine::SpareEvents spare(2);
+        QVERIFY(spare.take().empty());
+        for (std::size_t n : {1, 2, 3})
+            spare.give(std::vector<weir::record::ChangeEvent>(n));
+        spare.give({}); // nothing to keep
+        std::vector<std::size_t> sizes;
+        for (int i = 0; i < 3; ++i)
+            sizes.push_back(spare.take().size());
+        QCOMPARE(sizes, (std::vector<std::size_t>{2, 1, 0})); // the third set was freed
     }
 };
 

@@ -1,3 +1,4 @@
+#include "record/batch.h"
 #include "record/record_json.h"
 #include "record/value.h"
 #include "record/value_cast.h"
@@ -92,6 +93,46 @@ private slots:
         QCOMPARE(eventToJson(schema, e),
                  std::string("{\"id\":7,\"name\":\"a \\\"b\\\"\\n\",\"amount\":1.50,"
                              "\"at\":\"1970-01-01T00:00:00.000Z\",\"gone\":null}"));
+    }
+    // A spent event handed back to a source starts as a new one, its values keeping their
+    // text's storage.
+    void reusedEventsStartClean()
+    {
+        Batch batch;
+        ChangeEvent &fresh = batch.addEvent(2);
+        QCOMPARE(fresh.after.size(), std::size_t(2));
+        QVERIFY(fresh.after[0].isNull() && fresh.after[1].isNull());
+
+        ChangeEvent spent;
+        spent.op = Op::Delete;
+        spent.after = {Value::fromString(std::string(100, 'x')), Value::fromInt(7),
+                       Value::fromString("z")};
+        spent.before = {Value::fromInt(1)};
+        spent.offset = 5;
+        spent.line = 6;
+        spent.eventTimeMicros = 7;
+        spent.location = "k=1";
+        const char *storage = spent.after[0].text().data();
+        batch.spare.push_back(std::move(spent));
+
+        ChangeEvent &e = batch.addEvent(2);
+        QVERIFY(batch.spare.empty());
+        QCOMPARE(batch.size(), std::size_t(2));
+        QCOMPARE(e.op, Op::Read);
+        QVERIFY(e.before.empty());
+        QCOMPARE(e.offset, std::int64_t(0));
+        QCOMPARE(e.line, std::int64_t(0));
+        QCOMPARE(e.eventTimeMicros, std::int64_t(0));
+        QVERIFY(e.location.empty());
+        QCOMPARE(e.after.size(), std::size_t(2));
+        e.after[0].assignText(ValueKind::String, "2024-01-01T00:00:00.000Z");
+        e.after[1].setNull();
+        QCOMPARE(e.after[0], Value::fromString("2024-01-01T00:00:00.000Z"));
+        QCOMPARE(e.after[0].text().data(), storage); // no new allocation
+        QVERIFY(e.after[1].isNull());
+        QCOMPARE(e.after[1].toText(), std::string());
+        e.after[1].assignText(ValueKind::Decimal, "1.50");
+        QCOMPARE(e.after[1], Value::fromDecimalText("1.50"));
     }
 };
 

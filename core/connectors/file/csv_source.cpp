@@ -117,15 +117,14 @@ engine::DeadLetter CsvSource::deadLetter(const CsvRecordInfo &info, std::size_t 
 void CsvSource::appendEvent(record::Batch &batch, const CsvRecordInfo &info)
 {
     const std::size_t width = m_schema->size();
-    record::ChangeEvent &e = batch.events.emplace_back();
+    record::ChangeEvent &e = batch.addEvent(width);
     e.offset = info.startOffset;
     e.line = info.line;
-    e.after.reserve(width);
     for (std::size_t i = 0; i < width; ++i) {
         if (m_fields[i].empty() && m_options.emptyAsNull && !info.quoted[i])
-            e.after.emplace_back();
+            e.after[i].setNull();
         else
-            e.after.emplace_back(record::ValueKind::String, m_fields[i]);
+            e.after[i].assignText(record::ValueKind::String, m_fields[i]);
     }
 }
 

@@ -18,14 +18,17 @@ namespace {
 // Positions of retried records: one stream per dead letter and its attempt count, committed by
 // each sink with the data. A retry that crashed after the sink committed but before the entry
 // was removed finds its position committed when it is run again, so the record is not written
-// twice; the next attempt of a record that failed again has a new position. Entry ids are
-// never used again (state schema 9); positions of entries from before that are named
-// "dead letter N" and no longer match any, as their ids might be given again.
+// twice; the next attempt of a record that failed again has a new position. The stream names
+// the entry by its id, never given again, and its store's identity (state schema 9), so no
+// other entry can match it; positions from before are named "dead letter N" and match none.
 constexpr const char *kRetrySource = "_weir_dead_letters";
 
-record::SourcePosition retryPosition(const state::DeadLetterEntry &entry)
+record::SourcePosition retryPosition(const QString &storeIdentity,
+                                     const state::DeadLetterEntry &entry)
 {
-    return record::SourcePosition(kRetrySource, "dead letter #" + std::to_string(entry.id),
+    return record::SourcePosition(kRetrySource,
+                                  "dead letter #" + std::to_string(entry.id) + " of " +
+                                      storeIdentity.toStdString(),
                                   entry.attempts);
 }
 
@@ -104,6 +107,11 @@ RetryReport retryDeadLetters(state::StateStore &store,
                              const model::NodeTypeRegistry &registry, const std::atomic<bool> *stop)
 {
     RetryReport report;
+    const Result<QString> identity = store.identity();
+    if (!identity) {
+        report.problems << identity.error().message;
+        return report;
+    }
     // Group by the pipeline file of the run the entry came from, then by node.
     std::map<std::pair<QString, QString>, std::vector<state::DeadLetterEntry>> groups;
     for (const state::DeadLetterEntry &e : entries) {
@@ -142,7 +150,7 @@ RetryReport retryDeadLetters(state::StateStore &store,
         const QString pipelineDir = QFileInfo(file).absolutePath();
         for (const state::DeadLetterEntry &e : group) {
             if (auto batch = recordOf(e, *node, pipelineDir, registry)) {
-                batch->positions = {retryPosition(e)};
+                batch->positions = {retryPosition(identity.value(), e)};
                 options.injected.push_back(std::move(batch.value()));
                 injected.push_back(e);
             } else {

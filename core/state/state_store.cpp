@@ -295,6 +295,21 @@ int StateStore::schemaVersion() const
     return schemaVersionLocked();
 }
 
+Result<QString> StateStore::identity() const
+{
+    std::lock_guard lock(m_readMutex);
+    auto stmt = m_readDb.prepare("SELECT id FROM store_identity");
+    if (!stmt)
+        return storeError(m_path, "reading its identity", stmt.error());
+    auto row = stmt->step();
+    if (!row)
+        return storeError(m_path, "reading its identity", row.error());
+    if (!row.value())
+        return makeError(ErrorCode::Invalid,
+                         QStringLiteral("state database %1 has no identity").arg(m_path));
+    return stmt->columnQString(0);
+}
+
 Result<qint64> StateStore::beginRun(const QString &pipeline, const QString &file)
 {
     std::lock_guard lock(m_mutex);

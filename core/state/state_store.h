@@ -122,6 +122,9 @@ public:
 
     const QString &path() const { return m_path; }
     int schemaVersion() const;
+    // Random, made with the store and never changed: what tells this store's dead letters
+    // from another's that has the same ids (a second --state for one pipeline).
+    Result<QString> identity() const;
 
     Result<qint64> beginRun(const QString &pipeline, const QString &file);
     Status finishRun(qint64 runId, const QString &status, const RunTotals &totals,

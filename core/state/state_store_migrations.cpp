@@ -78,8 +78,9 @@ const char *const kMigrations[] = {
     // 8: that table's key columns (a JSON array of names; '' when unknown), which a sink
     // without a key of its own upserts the retried record by.
     R"(ALTER TABLE dead_letters ADD COLUMN source_key TEXT NOT NULL DEFAULT '';)",
-    // 9: a dead letter's id is never used again (AUTOINCREMENT): a retried record's position in
-    // the target is named after it, so a later entry given a removed entry's id was taken for
+    // 9: a dead letter's id is never used again (AUTOINCREMENT), and the store has an identity
+    // of its own: a retried record's position in the target is named after both, so a later
+    // entry given a removed entry's id (or another store's entry of that id) was taken for
     // that record, already written, and left out.
     R"(CREATE TABLE dead_letters_v9(
            id INTEGER PRIMARY KEY AUTOINCREMENT, pipeline TEXT NOT NULL, node TEXT NOT NULL,
@@ -93,7 +94,9 @@ const char *const kMigrations[] = {
            SELECT id, pipeline, node, stream, "offset", location, line, error, attempts, payload,
                   created_ms, run_id, source_table, source_key FROM dead_letters;
        DROP TABLE dead_letters;
-       ALTER TABLE dead_letters_v9 RENAME TO dead_letters;)",
+       ALTER TABLE dead_letters_v9 RENAME TO dead_letters;
+       CREATE TABLE store_identity(id TEXT NOT NULL);
+       INSERT INTO store_identity VALUES (lower(hex(randomblob(8))));)",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -119,7 +119,8 @@ private slots:
                  (QStringList{QStringLiteral("dead_letters"), QStringLiteral("events"),
                               QStringLiteral("events_by_run"), QStringLiteral("metrics"),
                               QStringLiteral("metrics_history"), QStringLiteral("run_nodes"),
-                              QStringLiteral("runs"), QStringLiteral("runs_by_pipeline")}));
+                              QStringLiteral("runs"), QStringLiteral("runs_by_pipeline"),
+                              QStringLiteral("store_identity")}));
         QCOMPARE(column(file, "PRAGMA journal_mode"), QStringList{QStringLiteral("wal")});
     }
 
@@ -148,7 +149,8 @@ private slots:
         QCOMPARE(again.value()->countDeadLetters({}).value(), qint64(1));
     }
 
-    // Version 8 gave a removed dead letter's id again; going to 9 keeps every entry as it was.
+    // Version 8 gave a removed dead letter's id again; going to 9 keeps every entry as it was,
+    // and ids go on above the highest one. Each store gets an identity of its own.
     void deadLettersSurviveTheMoveToVersion9()
     {
         const QString file = path("v8.db");
@@ -157,28 +159,44 @@ private slots:
             VERIFY_OK(store);
             QVERIFY(writeSampleLetters(*store.value()));
         }
-        const QString before = column(file, "SELECT group_concat(id || stream || \"offset\" || "
-                                            "error || source_key, '|') FROM dead_letters")
-                                   .join(QString());
+        const char *all = "SELECT group_concat(id || stream || \"offset\" || error || source_key, "
+                          "'|') FROM dead_letters";
+        const QString before = column(file, all).join(QString());
+        const qint64 highest =
+            column(file, "SELECT max(id) FROM dead_letters").join(QString()).toLongLong();
         {
-            // The table as version 8 made it.
+            // Back to version 8: its table (ids without AUTOINCREMENT), no identity.
             auto db = common::SqliteDb::open(file);
             VERIFY_OK(db);
-            VERIFY_OK(
-                db->exec("CREATE TABLE v8 AS SELECT * FROM dead_letters; DROP TABLE dead_letters; "
-                         "ALTER TABLE v8 RENAME TO dead_letters; DELETE FROM sqlite_sequence; "
-                         "PRAGMA user_version = 8"));
+            VERIFY_OK(db->exec(R"(CREATE TABLE v8(
+                id INTEGER PRIMARY KEY, pipeline TEXT NOT NULL, node TEXT NOT NULL,
+                stream TEXT NOT NULL, "offset" INTEGER NOT NULL, location TEXT NOT NULL DEFAULT '',
+                line INTEGER NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 1,
+                payload TEXT NOT NULL, created_ms INTEGER NOT NULL, run_id INTEGER,
+                source_table TEXT NOT NULL DEFAULT '', source_key TEXT NOT NULL DEFAULT '',
+                UNIQUE(pipeline, node, stream, "offset", location));
+              INSERT INTO v8 SELECT * FROM dead_letters; DROP TABLE dead_letters;
+              ALTER TABLE v8 RENAME TO dead_letters; DROP TABLE store_identity;
+              PRAGMA user_version = 8)"));
         }
         auto store = state::StateStore::open(file);
         VERIFY_OK(store);
         QCOMPARE(store.value()->schemaVersion(), 9);
-        QCOMPARE(column(file, "SELECT group_concat(id || stream || \"offset\" || error || "
-                              "source_key, '|') FROM dead_letters")
-                     .join(QString()),
-                 before);
-        QVERIFY(column(file, "SELECT sql FROM sqlite_master WHERE name = 'dead_letters'")
-                    .join(QString())
-                    .contains(QStringLiteral("AUTOINCREMENT")));
+        QCOMPARE(column(file, all).join(QString()), before);
+        VERIFY_OK(store.value()->purgeDeadLetters({}));
+        VERIFY_OK(store.value()->write(node(QStringLiteral("p"), QStringLiteral("read")),
+                                       {letter("c.csv", 5, QStringLiteral("late"))}));
+        const auto later = store.value()->deadLetters({}, 0);
+        VERIFY_OK(later);
+        QCOMPARE(later->size(), std::size_t(1));
+        QVERIFY(later->front().id > highest);
+
+        const auto identity = store.value()->identity();
+        VERIFY_OK(identity);
+        QCOMPARE(identity->size(), 16);
+        auto other = state::StateStore::open(path("other.db"));
+        VERIFY_OK(other);
+        QVERIFY(other.value()->identity().value() != identity.value());
     }
 
     void newerSchemaIsRefused()

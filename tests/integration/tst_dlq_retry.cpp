@@ -191,6 +191,25 @@ private slots:
         QCOMPARE(queryText(db, QStringLiteral("SELECT group_concat(order_id || ':' || amount, ' ') "
                                               "FROM (SELECT * FROM orders ORDER BY order_id)")),
                  QStringLiteral("1:x 2:2.25 3:y"));
+
+        // A second state database for the same pipeline and target numbers its dead letters
+        // from 1 again: its retries are its own all the same.
+        const QString third = m_dir.filePath(QStringLiteral("third.csv"));
+        const QString otherState = m_dir.filePath(QStringLiteral("later-state-2.db"));
+        writeFile(third, "order_id;amount;note\n4;z;d\n");
+        writeFile(file, pipeline(third, db, true));
+        r = runWeir(runArgs(file, otherState));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(queryInt(otherState, QStringLiteral("SELECT min(id) FROM dead_letters")),
+                 qint64(1));
+        writeFile(file, pipeline(third, db, false));
+        r = runWeir({QStringLiteral("dlq"), QStringLiteral("retry"), QStringLiteral("--state"),
+                     otherState});
+        QCOMPARE(r.out, QByteArray("retried 1: 1 went through, 0 failed again (still in the "
+                                   "queue)\n"));
+        QCOMPARE(queryText(db, QStringLiteral("SELECT group_concat(order_id || ':' || amount, ' ') "
+                                              "FROM (SELECT * FROM orders ORDER BY order_id)")),
+                 QStringLiteral("1:x 2:2.25 3:y 4:z"));
     }
 
     void csvRowsAreReadBackWithTheSourceOptions()

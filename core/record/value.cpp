@@ -77,17 +77,32 @@ void Value::setTextKind(ValueKind textKind)
     m_kind = textKind;
 }
 
+namespace {
+// Text storage a reused value keeps for a shorter text: enough for most fields, and never far
+// above what the queues count (approximateBytes counts the text, not the storage).
+bool keepsTooMuch(const std::string &storage, std::size_t needed)
+{
+    return storage.capacity() > 256 && storage.capacity() > 4 * needed;
+}
+} // namespace
+
 void Value::assignText(ValueKind textKind, std::string_view text)
 {
     setTextKind(textKind);
-    m_text.assign(text);
+    if (keepsTooMuch(m_text, text.size()))
+        std::string(text).swap(m_text); // a move would keep the large storage
+    else
+        m_text.assign(text);
 }
 
 void Value::setNull()
 {
     m_kind = ValueKind::Null;
     m_int = 0;
-    m_text.clear();
+    if (keepsTooMuch(m_text, 0))
+        std::string().swap(m_text);
+    else
+        m_text.clear();
 }
 
 Value Value::fromBytes(std::string v)

@@ -37,9 +37,10 @@ public:
     static Value fromTimestampMicros(std::int64_t microsSinceEpochUtc);
     // A String whose text the caller checked is a decimal becomes a Decimal, and back: no copy.
     void setTextKind(ValueKind textKind);
-    // Becomes a String, Decimal or Bytes value of `text`, reusing the storage it has.
+    // Becomes a String, Decimal or Bytes value of `text`, reusing the storage it has unless
+    // that is far larger than the text needs.
     void assignText(ValueKind textKind, std::string_view text);
-    // Becomes null, keeping the text's storage for a later assignText.
+    // Becomes null, keeping small text storage for a later assignText.
     void setNull();
 
     ValueKind kind() const { return m_kind; }

@@ -71,6 +71,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END{print (NR%
 seconds_of() { awk -v name="$1" '$1=="RESULT" && $2=="name="name {for(i=1;i<=NF;i++) if($i ~ /^seconds=/){sub("seconds=","",$i); print $i}}' "$2"; }
 
 REPEAT=${BENCH_REPEAT:-3}
+[[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT must be a whole number of rounds, at least 1"
 PEERS_ON=${BENCH_PEERS:-1}
 first=$(echo $ROWS | awk '{print $1}')
 declare -A RSS

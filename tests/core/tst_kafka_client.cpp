@@ -1,13 +1,14 @@
 // The Kafka client basics the kafka nodes stand on, against librdkafka's mock cluster (the real
 // protocol on loopback): a property is checked by librdkafka and a bad one named; a producer
-// made from our configuration delivers to a mock topic, and a consumer assigned explicit
-// offsets (as a source resuming from its committed positions) reads exactly what follows them.
+// made from our configuration (tests/support) delivers to a mock topic, and a consumer assigned
+// explicit offsets (as a source resuming from its committed positions) reads exactly what follows
+// them.
 
 #include "connectors/kafka/kafka_client.h"
 #include "connectors/kafka/mock_cluster.h"
+#include "support/kafka_producer.h"
 
 #include <QTest>
-#include <array>
 #include <chrono>
 #include <map>
 
@@ -19,47 +20,15 @@ namespace {
 constexpr int kPartitions = 4;
 constexpr int kMessages = 400;
 
-// Produces kMessages JSON orders, keyed by order id, and waits for every delivery report.
-QString produceOrders(const std::string &brokers, const std::string &topic)
+// kMessages JSON orders, keyed by order id.
+std::vector<test::KafkaMessage> orders()
 {
-    auto conf = makeClientConf(brokers, {{"enable.idempotence", "true"}, {"linger.ms", "5"}});
-    if (!conf)
-        return conf.error().message;
-    int failed = 0;
-    rd_kafka_conf_set_opaque(conf->get(), &failed);
-    rd_kafka_conf_set_dr_msg_cb(conf->get(),
-                                [](rd_kafka_t *, const rd_kafka_message_t *m, void *opaque) {
-                                    if (m->err)
-                                        ++*static_cast<int *>(opaque);
-                                });
-    auto producer = makeClient(RD_KAFKA_PRODUCER, std::move(conf.value()));
-    if (!producer)
-        return producer.error().message;
+    std::vector<test::KafkaMessage> out;
     for (int i = 0; i < kMessages; ++i) {
         const std::string key = std::to_string(i);
-        const std::string value = R"({"order_id":)" + key + R"(,"amount":")" + key + ".50\"}";
-        std::array<rd_kafka_vu_t, 4> parts{};
-        parts[0].vtype = RD_KAFKA_VTYPE_TOPIC;
-        parts[0].u.cstr = topic.c_str();
-        parts[1].vtype = RD_KAFKA_VTYPE_KEY;
-        parts[1].u.mem.ptr = const_cast<char *>(key.data());
-        parts[1].u.mem.size = key.size();
-        parts[2].vtype = RD_KAFKA_VTYPE_VALUE;
-        parts[2].u.mem.ptr = const_cast<char *>(value.data());
-        parts[2].u.mem.size = value.size();
-        parts[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
-        parts[3].u.i = RD_KAFKA_MSG_F_COPY;
-        rd_kafka_error_t *error = rd_kafka_produceva(producer->get(), parts.data(), parts.size());
-        const rd_kafka_resp_err_t err =
-            error ? rd_kafka_error_code(error) : RD_KAFKA_RESP_ERR_NO_ERROR;
-        if (error)
-            rd_kafka_error_destroy(error);
-        if (err)
-            return QString::fromUtf8(rd_kafka_err2str(err));
+        out.push_back({key, R"({"order_id":)" + key + R"(,"amount":")" + key + ".50\"}", -1});
     }
-    if (rd_kafka_flush(producer->get(), 30000) != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return QStringLiteral("deliveries did not finish");
-    return failed ? QStringLiteral("%1 deliveries failed").arg(failed) : QString();
+    return out;
 }
 
 } // namespace
@@ -95,7 +64,7 @@ private slots:
         const std::string brokers = cluster.value()->bootstraps();
         QVERIFY(QString::fromStdString(brokers).startsWith(QStringLiteral("127.0.0.1:")));
         QVERIFY(cluster.value()->createTopic("orders", kPartitions));
-        const QString produced = produceOrders(brokers, "orders");
+        const QString produced = test::produceToKafka(brokers, "orders", orders());
         QVERIFY2(produced.isEmpty(), qPrintable(produced));
 
         // Resume partition p after offset p (the committed position is the next offset).

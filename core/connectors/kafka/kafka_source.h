@@ -1,0 +1,96 @@
+#pragma once
+
+// KafkaSource (kafka.source): reads topics as a member of a consumer group. Each partition is
+// a stream named "topic/partition" whose position is the next offset to read; positions are
+// committed by the sinks with the data, and a partition assigned to this member (at the start
+// or after a rebalance) resumes from the position the sinks committed for it, never from
+// Kafka's own committed offsets. Those are written after the sinks commit (acknowledge), for
+// lag tooling only. A batch holds messages of one partition under one schema that grows as new
+// fields appear; a message that cannot be read goes to the dead-letter queue and the
+// partition goes on. A preview joins no group: it reads the first messages of each partition.
+// One worker thread: the rebalance callback runs inside next()'s poll.
+
+#include "connectors/kafka/kafka_client.h"
+#include "connectors/kafka/kafka_messages.h"
+#include "engine/node.h"
+
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+namespace weir::connectors::kafka {
+
+struct KafkaSourceOptions
+{
+    std::string brokers;
+    std::vector<std::string> topics;
+    std::string group;
+    bool startAtLatest = false; // where a partition without a committed position starts
+    MessageFormat format = MessageFormat::Json;
+    std::string keyColumn;
+    Properties properties;
+    int batchSize = 10000;
+};
+
+class KafkaSource final : public engine::SourceNode
+{
+public:
+    explicit KafkaSource(KafkaSourceOptions options) : m_options(std::move(options)) {}
+    ~KafkaSource() override;
+    KafkaSource(const KafkaSource &) = delete;
+    KafkaSource &operator=(const KafkaSource &) = delete;
+
+    Status open(const engine::NodeContext &context,
+                const std::vector<record::SourcePosition> &resumeFrom) override;
+    // One partition's messages, up to batch_size, after polling for at most about 200 ms. With
+    // `once`, Finished when every partition assigned to this member has been read to the end
+    // it had when it was reached.
+    Result<engine::StepStatus> next(record::Batch &batch,
+                                    std::vector<engine::DeadLetter> &dead) override;
+    // recordsBehind: the partitions' high watermarks minus their positions.
+    engine::SourceProgress progress() const override;
+    // Writes the position to Kafka as the group's committed offset (asynchronously).
+    Status acknowledge(const record::SourcePosition &position) override;
+
+    static std::string streamOf(const std::string &topic, std::int32_t partition);
+
+private:
+    struct Message
+    {
+        std::int64_t offset = 0;
+        std::optional<DecodedMessage> decoded; // empty: unreadable, `why` says why
+        std::string why;
+        std::string payload;
+    };
+    struct Partition
+    {
+        std::string topic;
+        std::int32_t id = 0;
+        std::int64_t next = -1; // the next offset to hand out, -1 before the first message
+        bool atEnd = false;     // read to the end it had (cleared by a newer message)
+        std::deque<Message> pending;
+    };
+
+    static void onRebalance(rd_kafka_t *client, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t *partitions, void *opaque);
+    Status rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions);
+    // Where a newly assigned partition starts: its committed position, else `start`.
+    std::int64_t startOffset(const std::string &stream) const;
+    Status assignForPreview();
+    Status take(rd_kafka_message_t *message);
+    void fill(record::Batch &batch, std::vector<engine::DeadLetter> &dead, Partition &partition);
+    std::size_t pendingCount() const;
+
+    KafkaSourceOptions m_options;
+    engine::NodeContext m_context;
+    ClientPtr m_consumer;
+    std::map<std::string, std::int64_t> m_resume;  // committed positions given to open()
+    std::map<std::string, Partition> m_partitions; // assigned to this member, by stream
+    bool m_assigned = false;                       // partitions are assigned (maybe none)
+    Status m_rebalanceStatus;                      // what went wrong in a rebalance callback
+    std::vector<std::string> m_columns;
+    std::unordered_map<std::string, std::size_t> m_columnIndex;
+    record::SchemaPtr m_schema;
+};
+
+} // namespace weir::connectors::kafka

@@ -46,9 +46,11 @@ private slots:
         QCOMPARE(m->op, Op::Create);
         QCOMPARE(texts(m->after), (QStringList{"order_id=7", "amount=12.50", "_key=7"}));
         m = decode(MessageFormat::Json, nullptr, R"({"a": "x"})", "", why);
+        QVERIFY(m);
         QCOMPARE(texts(m->after), QStringList{"a=x"});
 
         m = decode(MessageFormat::Raw, "k1", "plain text, not JSON", "key", why);
+        QVERIFY(m);
         QCOMPARE(texts(m->after), (QStringList{"value=plain text, not JSON", "key=k1"}));
     }
 
@@ -61,6 +63,7 @@ private slots:
         QVERIFY(m->after.empty());
         QCOMPARE(texts(m->before), QStringList{"order_id=7"});
         m = decode(MessageFormat::Json, "7", nullptr, "order_id", why);
+        QVERIFY(m);
         QCOMPARE(texts(m->before), QStringList{"order_id=7"});
         m = decode(MessageFormat::Debezium,
                    R"({"schema": {"type": "struct"}, "payload": {"id": 3}})", nullptr, "", why);
@@ -98,10 +101,13 @@ private slots:
         QCOMPARE(texts(m->before), QStringList{"id=2"});
 
         m = decode(MessageFormat::Debezium, nullptr,
-                   R"({"before": null, "after": {"id": 3}, "op": "r"})", "", why);
+                   R"({"before": null, "after": {"id": 3}, "op": "r", "ts_ms": 1.5e3})", "", why);
+        QVERIFY(m);
         QCOMPARE(m->op, Op::Read);
+        QCOMPARE(m->eventTimeMicros, std::int64_t(1500000)); // exponent form
         m = decode(MessageFormat::Debezium, nullptr,
                    R"({"before": null, "after": {"id": 4}, "op": "c"})", "", why);
+        QVERIFY(m);
         QCOMPARE(m->op, Op::Create);
         QCOMPARE(texts(m->after), QStringList{"id=4"});
     }

@@ -106,10 +106,15 @@ std::int64_t millisOf(const Value *value)
     if (value->kind() == ValueKind::Int)
         return value->asInt();
     if (value->kind() == ValueKind::Decimal || value->kind() == ValueKind::String) {
-        std::int64_t ms = 0;
         const std::string &t = value->text();
-        if (std::from_chars(t.data(), t.data() + t.size(), ms).ec == std::errc())
+        const char *end = t.data() + t.size();
+        std::int64_t ms = 0;
+        if (const auto r = std::from_chars(t.data(), end, ms); r.ec == std::errc() && r.ptr == end)
             return ms;
+        double real = 0; // 1.7e12, 1700000000000.0
+        if (const auto r = std::from_chars(t.data(), end, real);
+            r.ec == std::errc() && r.ptr == end)
+            return static_cast<std::int64_t>(real);
     }
     return 0;
 }

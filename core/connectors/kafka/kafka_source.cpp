@@ -18,17 +18,31 @@ Error kafkaError(const QString &node, const QString &what, rd_kafka_resp_err_t e
         code, QStringLiteral("%1: %2").arg(what, QString::fromUtf8(rd_kafka_err2str(err))), node);
 }
 
-// Consumer errors that no retry mends: the run stops with them. librdkafka retries the rest
-// (brokers down, timeouts) by itself.
+// Consumer errors that no retry mends: the run stops with them.
 bool isPermanent(rd_kafka_resp_err_t err)
 {
     return err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
            err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
            err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
-           err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED || err == RD_KAFKA_RESP_ERR__FATAL;
+           err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED ||
+           err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL ||
+           err == RD_KAFKA_RESP_ERR__FATAL;
+}
+
+// Errors the engine is told of (it logs them and asks again after a backoff) while librdkafka
+// keeps trying; the rest (one connection dropped, a timeout) librdkafka mends unseen.
+bool isWorthTelling(rd_kafka_resp_err_t err)
+{
+    return err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ||
+           err == RD_KAFKA_RESP_ERR__MAX_POLL_EXCEEDED;
 }
 
 } // namespace
+
+KafkaSource::KafkaSource(KafkaSourceOptions options) : m_options(std::move(options))
+{
+    m_options.batchSize = std::max(1, m_options.batchSize);
+}
 
 std::string KafkaSource::streamOf(const std::string &topic, std::int32_t partition)
 {
@@ -95,6 +109,10 @@ Status KafkaSource::assignForPreview()
     PartitionListPtr all(rd_kafka_topic_partition_list_new(8));
     for (const std::string &name : m_options.topics) {
         rd_kafka_topic_t *topic = rd_kafka_topic_new(m_consumer.get(), name.c_str(), nullptr);
+        if (!topic)
+            return kafkaError(m_context.nodeId,
+                              QStringLiteral("topic %1").arg(QString::fromStdString(name)),
+                              rd_kafka_last_error());
         const rd_kafka_metadata_t *metadata = nullptr;
         const auto err = rd_kafka_metadata(m_consumer.get(), 0, topic, &metadata, 10000);
         rd_kafka_topic_destroy(topic);
@@ -102,13 +120,19 @@ Status KafkaSource::assignForPreview()
             return kafkaError(m_context.nodeId,
                               QStringLiteral("topic %1").arg(QString::fromStdString(name)), err,
                               ErrorCode::Transient);
+        if (metadata->topic_cnt < 1) {
+            rd_kafka_metadata_destroy(metadata);
+            return kafkaError(m_context.nodeId,
+                              QStringLiteral("topic %1").arg(QString::fromStdString(name)),
+                              RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+        }
         const rd_kafka_metadata_topic_t &t = metadata->topics[0];
         const auto topicErr = t.err;
         for (int p = 0; p < t.partition_cnt; ++p) {
             rd_kafka_topic_partition_list_add(all.get(), name.c_str(), t.partitions[p].id)->offset =
                 RD_KAFKA_OFFSET_BEGINNING;
             m_partitions[streamOf(name, t.partitions[p].id)] =
-                Partition{name, t.partitions[p].id, -1, false, {}};
+                Partition{name, t.partitions[p].id, -1, false, -1, {}};
         }
         rd_kafka_metadata_destroy(metadata);
         if (topicErr)
@@ -132,14 +156,21 @@ void KafkaSource::onRebalance(rd_kafka_t *, rd_kafka_resp_err_t err,
 
 std::int64_t KafkaSource::startOffset(const std::string &stream) const
 {
-    // What the sinks have committed now (this member may have had the partition before, in
-    // this run), else what they had committed when the run began.
-    if (m_context.committedPosition) {
-        if (const auto committed = m_context.committedPosition(stream))
-            return committed->offset;
-    }
-    if (const auto it = m_resume.find(stream); it != m_resume.end())
-        return it->second;
+    // Where this member stopped handing the partition out, if it had it before in this run:
+    // the sinks may not have committed that far yet.
+    std::int64_t start = -1;
+    if (const auto it = m_handedOutTo.find(stream); it != m_handedOutTo.end())
+        start = it->second;
+    // What the sinks have committed now, else what they had committed when the run began.
+    std::optional<record::SourcePosition> committed;
+    if (m_context.committedPosition)
+        committed = m_context.committedPosition(stream);
+    if (committed)
+        start = std::max(start, committed->offset);
+    else if (const auto it = m_resume.find(stream); it != m_resume.end())
+        start = std::max(start, it->second);
+    if (start >= 0)
+        return start;
     return m_options.startAtLatest ? RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_BEGINNING;
 }
 
@@ -154,7 +185,8 @@ Status KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
             rd_kafka_topic_partition_t &tp = partitions->elems[i];
             const std::string stream = streamOf(tp.topic, tp.partition);
             tp.offset = startOffset(stream);
-            m_partitions[stream] = Partition{tp.topic, tp.partition, -1, false, {}};
+            m_partitions[stream] =
+                Partition{tp.topic, tp.partition, tp.offset >= 0 ? tp.offset : -1, false, -1, {}};
         }
         m_assigned = true;
         if (cooperative) {
@@ -171,8 +203,27 @@ Status KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     }
     // Revoked (or lost): messages not handed out yet are dropped; the next owner reads them
     // from the committed positions.
-    for (int i = 0; i < partitions->cnt; ++i)
-        m_partitions.erase(streamOf(partitions->elems[i].topic, partitions->elems[i].partition));
+    for (int i = 0; partitions && i < partitions->cnt; ++i) {
+        const rd_kafka_topic_partition_t &tp = partitions->elems[i];
+        const std::string stream = streamOf(tp.topic, tp.partition);
+        const auto it = m_partitions.find(stream);
+        if (it == m_partitions.end())
+            continue;
+        // The first message not handed out: a pending one, else where the consumer would
+        // fetch next (rd_kafka_position), else nothing known.
+        std::int64_t stop =
+            it->second.pending.empty() ? it->second.next : it->second.pending.front().offset;
+        if (it->second.pending.empty()) {
+            PartitionListPtr one(rd_kafka_topic_partition_list_new(1));
+            rd_kafka_topic_partition_list_add(one.get(), tp.topic, tp.partition);
+            if (rd_kafka_position(client, one.get()) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                one->elems[0].offset >= 0)
+                stop = std::max(stop, one->elems[0].offset);
+        }
+        if (stop >= 0)
+            m_handedOutTo[stream] = stop;
+        m_partitions.erase(it);
+    }
     // An eager rebalance takes everything away before it assigns again: `once` must not take
     // that moment for the end.
     m_assigned = cooperative && !m_partitions.empty();
@@ -200,12 +251,13 @@ Status KafkaSource::take(rd_kafka_message_t *message)
         return {};
     }
     if (message->err) {
-        if (isPermanent(message->err))
-            return makeError(ErrorCode::Permanent,
-                             QStringLiteral("Kafka: %1")
-                                 .arg(QString::fromUtf8(rd_kafka_message_errstr(message))),
-                             m_context.nodeId);
-        return {}; // librdkafka retries by itself
+        const bool permanent = isPermanent(message->err);
+        if (!permanent && !isWorthTelling(message->err))
+            return {}; // librdkafka mends it by itself
+        return makeError(
+            permanent ? ErrorCode::Permanent : ErrorCode::Transient,
+            QStringLiteral("Kafka: %1").arg(QString::fromUtf8(rd_kafka_message_errstr(message))),
+            m_context.nodeId);
     }
     const auto it =
         m_partitions.find(streamOf(rd_kafka_topic_name(message->rkt), message->partition));
@@ -213,6 +265,13 @@ Status KafkaSource::take(rd_kafka_message_t *message)
         return {}; // revoked meanwhile
     Partition &partition = it->second;
     partition.atEnd = false;
+    if (m_context.once && partition.target < 0) {
+        std::int64_t low = -1, high = -1;
+        if (rd_kafka_get_watermark_offsets(m_consumer.get(), partition.topic.c_str(), partition.id,
+                                           &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            high > message->offset)
+            partition.target = high;
+    }
     const std::string key =
         message->key ? std::string(static_cast<const char *>(message->key), message->key_len)
                      : std::string();
@@ -310,7 +369,7 @@ Result<engine::StepStatus> KafkaSource::next(record::Batch &batch,
         for (auto &[stream, p] : m_partitions) {
             if (!fullest || p.pending.size() > fullest->pending.size())
                 fullest = &p;
-            allAtEnd = allAtEnd && p.atEnd && p.pending.empty();
+            allAtEnd = allAtEnd && p.done();
         }
         const bool timeUp = Clock::now() >= deadline || m_context.stopping();
         if (fullest && !fullest->pending.empty() &&

@@ -35,7 +35,7 @@ struct KafkaSourceOptions
 class KafkaSource final : public engine::SourceNode
 {
 public:
-    explicit KafkaSource(KafkaSourceOptions options) : m_options(std::move(options)) {}
+    explicit KafkaSource(KafkaSourceOptions options);
     ~KafkaSource() override;
     KafkaSource(const KafkaSource &) = delete;
     KafkaSource &operator=(const KafkaSource &) = delete;
@@ -68,7 +68,12 @@ private:
         std::int32_t id = 0;
         std::int64_t next = -1; // the next offset to hand out, -1 before the first message
         bool atEnd = false;     // read to the end it had (cleared by a newer message)
+        // With `once`: the high watermark when its first message came; read up to there, the
+        // partition is done even while more keeps coming.
+        std::int64_t target = -1;
         std::deque<Message> pending;
+
+        bool done() const { return pending.empty() && (atEnd || (target >= 0 && next >= target)); }
     };
 
     static void onRebalance(rd_kafka_t *client, rd_kafka_resp_err_t err,
@@ -84,7 +89,11 @@ private:
     KafkaSourceOptions m_options;
     engine::NodeContext m_context;
     ClientPtr m_consumer;
-    std::map<std::string, std::int64_t> m_resume;  // committed positions given to open()
+    std::map<std::string, std::int64_t> m_resume; // committed positions given to open()
+    // Where a revoked partition stopped being handed out: if it comes back in this run, it
+    // goes on from there rather than from an older committed position (nothing twice), nor
+    // from the end (nothing skipped).
+    std::map<std::string, std::int64_t> m_handedOutTo;
     std::map<std::string, Partition> m_partitions; // assigned to this member, by stream
     bool m_assigned = false;                       // partitions are assigned (maybe none)
     Status m_rebalanceStatus;                      // what went wrong in a rebalance callback

@@ -53,6 +53,20 @@ void CommitTracker::committed(std::size_t sink,
     }
 }
 
+void CommitTracker::learned(std::size_t sink, const record::SourcePosition &position)
+{
+    std::lock_guard lock(m_mutex);
+    for (std::size_t i = 0; i < m_sources.size(); ++i) {
+        if (m_sources[i].nodeId != position.sourceNode)
+            continue;
+        auto &known = m_durable[sink];
+        const auto it = known.find({position.sourceNode, position.stream});
+        if (it == known.end() || compare(i, position, it->second) == std::partial_ordering::greater)
+            known[{position.sourceNode, position.stream}] = position;
+        return;
+    }
+}
+
 std::optional<record::SourcePosition> CommitTracker::earliestLocked(std::size_t index,
                                                                     const std::string &stream) const
 {

@@ -34,6 +34,10 @@ public:
     // A sink has committed these positions together with their data.
     void committed(std::size_t sink, const std::vector<record::SourcePosition> &positions);
 
+    // A sink's target holds `position` now (read from it mid-run: another process sharing
+    // the target may have moved it on). Kept when it comes after what is known.
+    void learned(std::size_t sink, const record::SourcePosition &position);
+
     // Positions of source `index` (into the constructor's list) that every sink downstream has
     // committed and that were not handed out before; each stream's newest only.
     std::vector<record::SourcePosition> takeAcknowledgements(std::size_t index);

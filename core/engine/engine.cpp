@@ -72,6 +72,24 @@ bool alreadyCommitted(const PositionMap &committed, const record::Batch &batch,
     return true;
 }
 
+// Drops the events of a replayed batch that the sink committed already, when the batch
+// straddles its position (the sink was ahead of another, which the source resumed from).
+void dropCommittedEvents(const PositionMap &committed, record::Batch &batch,
+                         const std::map<std::string, const SourceNode *> &sources)
+{
+    if (batch.positions.size() != 1 || batch.events.empty())
+        return;
+    const record::SourcePosition &p = batch.positions.front();
+    const auto source = sources.find(p.sourceNode);
+    if (source == sources.end() || !source->second->eventsOrderedByOffset())
+        return;
+    const auto it = committed.find({p.sourceNode, p.stream});
+    if (it == committed.end() || batch.events.front().offset >= it->second.offset)
+        return;
+    const std::int64_t from = it->second.offset;
+    std::erase_if(batch.events, [from](const record::ChangeEvent &e) { return e.offset < from; });
+}
+
 } // namespace
 
 struct Engine::Wiring
@@ -220,7 +238,18 @@ Status Engine::openNodes(RunPlan &plan)
             continue;
         const std::size_t slot = m_wiring->trackerIndex[i];
         CommitTracker *commits = m_wiring->commits.get();
-        node.context.committedPosition = [commits, slot](const std::string &stream) {
+        // What the targets hold now, which another process sharing them may have moved on
+        // (a consumer group's other member), else this run's own commits.
+        std::vector<std::pair<std::size_t, const SinkNode *>> sinks;
+        for (std::size_t s : plan.sinksReachableFrom(i))
+            sinks.emplace_back(s, plan.nodes[s]->sink.get());
+        node.context.committedPosition = [commits, slot, sinks,
+                                          id = node.id.toStdString()](const std::string &stream) {
+            for (const auto &[index, sink] : sinks) {
+                auto now = sink->positionNow(id, stream);
+                if (now && now.value())
+                    commits->learned(index, *now.value());
+            }
             return commits->committedPosition(slot, stream);
         };
         // Sources are opened on their own worker thread (runSource), where they live.
@@ -423,6 +452,7 @@ void Engine::runSink(PlannedNode &node, std::size_t index, BoundedQueue<record::
         node.metrics.add(node.metrics.recordsIn, static_cast<std::int64_t>(batch->size()));
         if (alreadyCommitted(committed, *batch, m_wiring->sourcesById))
             continue;
+        dropCommittedEvents(committed, *batch, m_wiring->sourcesById);
         // Batches already waiting join this one (never waited for: latency stays the same).
         while (batch->size() < preferredRows) {
             auto next = input.popIf([&](const record::Batch &b) {
@@ -432,6 +462,7 @@ void Engine::runSink(PlannedNode &node, std::size_t index, BoundedQueue<record::
             if (!next)
                 break;
             node.metrics.add(node.metrics.recordsIn, static_cast<std::int64_t>(next->size()));
+            dropCommittedEvents(committed, *next, m_wiring->sourcesById);
             join(*batch, std::move(*next));
         }
         SinkWriteStats stats;

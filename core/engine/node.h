@@ -140,6 +140,12 @@ public:
         return compareByOffset(a, b);
     }
 
+    // Whether every event of a stream whose offset is below a committed position's offset is
+    // committed with it (offsets of messages, not of batches). Lets a sink that is ahead of the
+    // others skip the part of a replayed batch it holds already, when a replay cuts its batches
+    // differently (a Kafka consumer's batches follow its polls). Pure.
+    virtual bool eventsOrderedByOffset() const { return false; }
+
     static std::partial_ordering compareByOffset(const record::SourcePosition &a,
                                                  const record::SourcePosition &b)
     {
@@ -179,6 +185,18 @@ public:
     virtual Status open(const NodeContext &context) = 0;
     // Positions already committed with the data, per source node of this pipeline.
     virtual Result<std::vector<record::SourcePosition>> committedPositions() = 0;
+    // The position of one stream as the target holds it now, read through a connection of
+    // the caller's own: safe from any thread after open(). It sees what another process
+    // sharing the target committed since this run began (a Kafka partition that moved here
+    // from another member of the consumer group). Nothing when none is stored, or when the
+    // sink cannot tell (the engine then goes by this run's own commits).
+    virtual Result<std::optional<record::SourcePosition>>
+    positionNow(const std::string &sourceNode, const std::string &stream) const
+    {
+        (void)sourceNode;
+        (void)stream;
+        return std::optional<record::SourcePosition>();
+    }
     // Writes the batch and its positions in one transaction, which may stay open for the
     // next batches (group commit) until flush(); rejected records go to the context's
     // DeadLetterWriter first. A transient error means nothing of this run's open transaction

@@ -152,6 +152,33 @@ Result<std::vector<record::SourcePosition>> SqliteSink::committedPositions()
     return positions;
 }
 
+Result<std::optional<record::SourcePosition>>
+SqliteSink::positionNow(const std::string &sourceNode, const std::string &stream) const
+{
+    // A connection of its own: m_db belongs to the sink's thread. WAL lets it read while
+    // that one (or another process) writes.
+    auto db = common::SqliteDb::open(m_options.path);
+    if (!db)
+        return errorAt(db.error());
+    auto stmt = db->prepare("SELECT \"offset\", coalesce(cursor, '') FROM _weir_offsets "
+                            "WHERE pipeline = ? AND sink = ? AND source = ? AND stream = ?");
+    if (!stmt)
+        return errorAt(stmt.error());
+    stmt->bindText(1, m_context.pipelineName);
+    stmt->bindText(2, m_context.nodeId);
+    stmt->bindText(3, std::string_view(sourceNode));
+    stmt->bindText(4, std::string_view(stream));
+    auto rows =
+        common::collectRows<record::SourcePosition>(*stmt, [&](const common::SqliteStatement &s) {
+            return record::SourcePosition{sourceNode, stream, s.columnInt(0), s.columnText(1)};
+        });
+    if (!rows)
+        return errorAt(rows.error());
+    if (rows->empty())
+        return std::optional<record::SourcePosition>();
+    return std::optional<record::SourcePosition>(rows->front());
+}
+
 Result<std::vector<std::string>> SqliteSink::existingColumns()
 {
     auto stmt = m_db.prepare("SELECT name FROM pragma_table_info(?)");

@@ -46,6 +46,8 @@ public:
 
     Status open(const engine::NodeContext &context) override;
     Result<std::vector<record::SourcePosition>> committedPositions() override;
+    Result<std::optional<record::SourcePosition>>
+    positionNow(const std::string &sourceNode, const std::string &stream) const override;
     Result<engine::SinkWriteStats> write(const record::Batch &batch) override;
     Status flush() override;
     Status close() override;

@@ -1,4 +1,5 @@
 #include "connectors/file/file_connectors.h"
+#include "connectors/kafka/kafka_connectors.h"
 #include "connectors/postgres/postgres_connectors.h"
 #include "connectors/sqlite/sqlite_connectors.h"
 #include "model/node_type_registry.h"
@@ -14,6 +15,7 @@ const NodeTypeRegistry &NodeTypeRegistry::builtin()
         connectors::file::registerFileConnectors(r);
         connectors::sqlite::registerSqliteConnectors(r);
         connectors::postgres::registerPostgresConnectors(r);
+        connectors::kafka::registerKafkaConnectors(r);
         transforms::registerBuiltinTransforms(r);
         return r;
     }();

@@ -120,10 +120,10 @@ private slots:
         QStringList ids;
         for (const QJsonValue t : types)
             ids << t.toObject().value(QStringLiteral("id")).toString();
-        QCOMPARE(ids,
-                 (QStringList{"csv.source", "folder.source", "jsonl.source", "postgres.cdc",
-                              "postgres.source", "sqlite.source", "dedupe", "filter", "hash", "map",
-                              "sql", "validate", "postgres.sink", "sqlite.sink", "zones.sink"}));
+        QCOMPARE(ids, (QStringList{"csv.source", "folder.source", "jsonl.source", "kafka.source",
+                                   "postgres.cdc", "postgres.source", "sqlite.source", "dedupe",
+                                   "filter", "hash", "map", "sql", "validate", "postgres.sink",
+                                   "sqlite.sink", "zones.sink"}));
         for (const QJsonValue t : types) {
             for (const QJsonValue field : t.toObject().value(QStringLiteral("config")).toArray())
                 QVERIFY2(!field.toObject().value(QStringLiteral("help")).toString().isEmpty(),

@@ -114,7 +114,9 @@ QString queryText(const QString &dbPath, const QString &sql)
     return QString::fromStdString(queryFirst(dbPath, sql, &ok));
 }
 
-qint64 committedOffset(const QString &dbPath)
+namespace {
+
+qint64 aggregateOfOffsets(const QString &dbPath, const char *aggregate)
 {
     if (!QFileInfo::exists(dbPath))
         return 0;
@@ -124,11 +126,24 @@ qint64 committedOffset(const QString &dbPath)
     auto table = db->prepare("SELECT count(*) FROM sqlite_master WHERE name = '_weir_offsets'");
     if (!table || !table->step() || table->columnInt(0) == 0)
         return table ? 0 : -1;
-    auto stmt = db->prepare("SELECT coalesce(max(\"offset\"), 0) FROM _weir_offsets");
+    auto stmt = db->prepare(std::string("SELECT coalesce(") + aggregate +
+                            "(\"offset\"), 0) FROM _weir_offsets");
     if (!stmt)
         return -1;
     auto row = stmt->step();
     return row && row.value() ? stmt->columnInt(0) : -1;
+}
+
+} // namespace
+
+qint64 committedOffset(const QString &dbPath)
+{
+    return aggregateOfOffsets(dbPath, "max");
+}
+
+qint64 committedOffsetSum(const QString &dbPath)
+{
+    return aggregateOfOffsets(dbPath, "sum");
 }
 
 bool waitWhileRunning(QProcess &p, const std::function<bool()> &condition, int timeoutMs)

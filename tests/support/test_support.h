@@ -42,6 +42,9 @@ QString queryText(const QString &dbPath, const QString &sql);
 // The largest source offset committed in a SQLite target's _weir_offsets: 0 while the target or
 // its table does not exist yet, -1 when it cannot be read at this moment. Quiet: made to poll.
 qint64 committedOffset(const QString &dbPath);
+// The same, summed over every stream: how many Kafka messages a target has committed (each
+// partition's position is the number of messages before it).
+qint64 committedOffsetSum(const QString &dbPath);
 
 // Polls `condition` every 20 ms or so while `p` runs: true as soon as it holds, false when `p`
 // ends first or `timeoutMs` pass. For waiting on an event in another process, not on a clock.

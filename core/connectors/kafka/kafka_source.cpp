@@ -1,15 +1,21 @@
 #include "connectors/kafka/kafka_source.h"
 
+#include "connectors/kafka/mock_brokers.h"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <thread>
 
 namespace weir::connectors::kafka {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollBudget = std::chrono::milliseconds(200);
+// How long a member giving partitions up waits for the sinks to commit what it handed out of
+// them (they commit as soon as their input runs dry, which it does while this member waits).
+constexpr auto kHandOverWait = std::chrono::seconds(30);
 
 Error kafkaError(const QString &node, const QString &what, rd_kafka_resp_err_t err,
                  ErrorCode code = ErrorCode::Permanent)
@@ -53,6 +59,7 @@ KafkaSource::~KafkaSource()
 {
     // Leaves the group at once (its partitions go to the other members) rather than after the
     // session times out.
+    m_closing = true;
     if (m_consumer && !m_context.preview)
         rd_kafka_consumer_close(m_consumer.get());
 }
@@ -65,7 +72,13 @@ Status KafkaSource::open(const engine::NodeContext &context,
         m_resume[p.stream] = p.offset;
     if (m_options.topics.empty())
         return makeError(ErrorCode::Invalid, QStringLiteral("topics: none given"), context.nodeId);
-    auto conf = makeClientConf(m_options.brokers, m_options.properties);
+    auto brokers = resolveBrokers(m_options.brokers);
+    if (!brokers)
+        return makeError(ErrorCode::Invalid, brokers.error().message, context.nodeId);
+    if (m_options.group.empty())
+        m_options.group =
+            "weir." + context.pipelineName.toStdString() + "." + context.nodeId.toStdString();
+    auto conf = makeClientConf(brokers.value(), m_options.properties);
     if (!conf)
         return makeError(ErrorCode::Invalid, conf.error().message, context.nodeId);
     Properties own = {{"enable.auto.commit", "false"},
@@ -203,6 +216,7 @@ Status KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
     }
     // Revoked (or lost): messages not handed out yet are dropped; the next owner reads them
     // from the committed positions.
+    std::map<std::string, std::int64_t> handedOut; // by stream: the offset after the last
     for (int i = 0; partitions && i < partitions->cnt; ++i) {
         const rd_kafka_topic_partition_t &tp = partitions->elems[i];
         const std::string stream = streamOf(tp.topic, tp.partition);
@@ -222,8 +236,13 @@ Status KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
         }
         if (stop >= 0)
             m_handedOutTo[stream] = stop;
+        if (it->second.next >= 0)
+            handedOut[stream] = it->second.next;
         m_partitions.erase(it);
     }
+    // Lost partitions are another member's already; at the close, nothing more is committed.
+    if (!m_closing && !rd_kafka_assignment_lost(client))
+        awaitCommitted(handedOut);
     // An eager rebalance takes everything away before it assigns again: `once` must not take
     // that moment for the end.
     m_assigned = cooperative && !m_partitions.empty();
@@ -237,6 +256,23 @@ Status KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
         return kafkaError(m_context.nodeId, QStringLiteral("rebalance failed"), err,
                           ErrorCode::Transient);
     return {};
+}
+
+void KafkaSource::awaitCommitted(const std::map<std::string, std::int64_t> &handedOut) const
+{
+    if (!m_context.committedPosition)
+        return;
+    const auto deadline = Clock::now() + kHandOverWait;
+    for (auto it = handedOut.begin(); it != handedOut.end();) {
+        const auto committed = m_context.committedPosition(it->first);
+        if (committed && committed->offset >= it->second) {
+            ++it;
+            continue;
+        }
+        if (m_context.stopping() || Clock::now() >= deadline)
+            return; // the next owner may read the rest again: a keyed target ends the same
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
 }
 
 Status KafkaSource::take(rd_kafka_message_t *message)

@@ -13,6 +13,7 @@
 #include "connectors/kafka/kafka_client.h"
 #include "connectors/kafka/kafka_messages.h"
 #include "engine/node.h"
+#include "model/node_config.h"
 
 #include <deque>
 #include <map>
@@ -24,12 +25,14 @@ struct KafkaSourceOptions
 {
     std::string brokers;
     std::vector<std::string> topics;
-    std::string group;
+    std::string group;          // empty: weir.<pipeline>.<node>
     bool startAtLatest = false; // where a partition without a committed position starts
     MessageFormat format = MessageFormat::Json;
     std::string keyColumn;
     Properties properties;
     int batchSize = 10000;
+
+    static KafkaSourceOptions fromConfig(const model::NodeConfig &config);
 };
 
 class KafkaSource final : public engine::SourceNode
@@ -51,6 +54,8 @@ public:
     engine::SourceProgress progress() const override;
     // Writes the position to Kafka as the group's committed offset (asynchronously).
     Status acknowledge(const record::SourcePosition &position) override;
+    // An event's offset is its message's: a replay may cut batches elsewhere.
+    bool eventsOrderedByOffset() const override { return true; }
 
     static std::string streamOf(const std::string &topic, std::int32_t partition);
 
@@ -82,6 +87,11 @@ private:
     // Where a newly assigned partition starts: its committed position, else `start`.
     std::int64_t startOffset(const std::string &stream) const;
     Status assignForPreview();
+    // Waits until the sinks have committed, for each partition given up, what this member
+    // handed out of it (by stream: the offset after the last): its next owner, here or in
+    // another process, then starts after it, and no older write of this member lands after a
+    // newer one of the next owner. Gives up after a while, or when the run stops.
+    void awaitCommitted(const std::map<std::string, std::int64_t> &handedOut) const;
     Status take(rd_kafka_message_t *message);
     void fill(record::Batch &batch, std::vector<engine::DeadLetter> &dead, Partition &partition);
     std::size_t pendingCount() const;
@@ -96,6 +106,7 @@ private:
     std::map<std::string, std::int64_t> m_handedOutTo;
     std::map<std::string, Partition> m_partitions; // assigned to this member, by stream
     bool m_assigned = false;                       // partitions are assigned (maybe none)
+    bool m_closing = false;                        // leaving the group: commit nothing more
     Status m_rebalanceStatus;                      // what went wrong in a rebalance callback
     std::vector<std::string> m_columns;
     std::unordered_map<std::string, std::size_t> m_columnIndex;

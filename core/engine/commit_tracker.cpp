@@ -42,7 +42,11 @@ void CommitTracker::committed(std::size_t sink,
 {
     std::lock_guard lock(m_mutex);
     for (const record::SourcePosition &p : positions) {
-        m_durable[sink][{p.sourceNode, p.stream}] = p;
+        // Never back: a position learned from the target (another process) may be ahead.
+        auto &known = m_durable[sink];
+        const auto it = known.find({p.sourceNode, p.stream});
+        if (it == known.end() || !isBehind(p, it->second))
+            known[{p.sourceNode, p.stream}] = p;
         for (std::size_t i = 0; i < m_sources.size(); ++i) {
             if (m_sources[i].nodeId != p.sourceNode)
                 continue;
@@ -51,6 +55,15 @@ void CommitTracker::committed(std::size_t sink,
                 touched.push_back(p.stream);
         }
     }
+}
+
+bool CommitTracker::isBehind(const record::SourcePosition &a, const record::SourcePosition &b) const
+{
+    for (std::size_t i = 0; i < m_sources.size(); ++i) {
+        if (m_sources[i].nodeId == a.sourceNode)
+            return compare(i, a, b) == std::partial_ordering::less;
+    }
+    return false;
 }
 
 void CommitTracker::learned(std::size_t sink, const record::SourcePosition &position)
@@ -65,6 +78,20 @@ void CommitTracker::learned(std::size_t sink, const record::SourcePosition &posi
             known[{position.sourceNode, position.stream}] = position;
         return;
     }
+}
+
+std::optional<record::SourcePosition> CommitTracker::durable(std::size_t sink,
+                                                             const std::string &sourceNode,
+                                                             const std::string &stream) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto bySink = m_durable.find(sink);
+    if (bySink == m_durable.end())
+        return std::nullopt;
+    const auto it = bySink->second.find({sourceNode, stream});
+    if (it == bySink->second.end())
+        return std::nullopt;
+    return it->second;
 }
 
 std::optional<record::SourcePosition> CommitTracker::earliestLocked(std::size_t index,

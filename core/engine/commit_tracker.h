@@ -38,6 +38,10 @@ public:
     // the target may have moved it on). Kept when it comes after what is known.
     void learned(std::size_t sink, const record::SourcePosition &position);
 
+    // What `sink` is known to hold for a stream: its own commits and what was learned.
+    std::optional<record::SourcePosition> durable(std::size_t sink, const std::string &sourceNode,
+                                                  const std::string &stream) const;
+
     // Positions of source `index` (into the constructor's list) that every sink downstream has
     // committed and that were not handed out before; each stream's newest only.
     std::vector<record::SourcePosition> takeAcknowledgements(std::size_t index);
@@ -50,6 +54,8 @@ public:
 private:
     std::partial_ordering compare(std::size_t index, const record::SourcePosition &a,
                                   const record::SourcePosition &b) const;
+    // `a` comes before `b` (positions of one stream of the same source).
+    bool isBehind(const record::SourcePosition &a, const record::SourcePosition &b) const;
     std::optional<record::SourcePosition> earliestLocked(std::size_t index,
                                                          const std::string &stream) const;
 

@@ -31,7 +31,9 @@ PositionMap toMap(const std::vector<record::SourcePosition> &positions)
 bool joinable(const record::Batch &batch, const record::Batch &next, std::size_t rows)
 {
     return next.schema == batch.schema && next.stream == batch.stream &&
-           next.table == batch.table && next.key == batch.key && batch.size() + next.size() <= rows;
+           next.table == batch.table && next.key == batch.key &&
+           next.eventsOrderedByOffset == batch.eventsOrderedByOffset &&
+           batch.size() + next.size() <= rows;
 }
 
 // Appends `next`'s events to `batch`, whose positions then reach as far as `next`'s.
@@ -74,20 +76,40 @@ bool alreadyCommitted(const PositionMap &committed, const record::Batch &batch,
 
 // Drops the events of a replayed batch that the sink committed already, when the batch
 // straddles its position (the sink was ahead of another, which the source resumed from).
-void dropCommittedEvents(const PositionMap &committed, record::Batch &batch,
-                         const std::map<std::string, const SourceNode *> &sources)
+void dropCommittedEvents(const PositionMap &committed, record::Batch &batch)
 {
-    if (batch.positions.size() != 1 || batch.events.empty())
+    if (!batch.eventsOrderedByOffset || batch.positions.size() != 1 || batch.events.empty())
         return;
     const record::SourcePosition &p = batch.positions.front();
-    const auto source = sources.find(p.sourceNode);
-    if (source == sources.end() || !source->second->eventsOrderedByOffset())
-        return;
     const auto it = committed.find({p.sourceNode, p.stream});
     if (it == committed.end() || batch.events.front().offset >= it->second.offset)
         return;
     const std::int64_t from = it->second.offset;
     std::erase_if(batch.events, [from](const record::ChangeEvent &e) { return e.offset < from; });
+}
+
+// Takes in what the tracker knows `sink` holds for the batch's streams beyond its own map: a
+// position another process sharing the target committed, learned when the stream came to this
+// one (a Kafka partition taken over), so that what it wrote is skipped too.
+void catchUp(PositionMap &committed, const record::Batch &batch, std::size_t sink,
+             const CommitTracker &tracker, const std::map<std::string, const SourceNode *> &sources)
+{
+    for (const auto &p : batch.positions) {
+        auto known = tracker.durable(sink, p.sourceNode, p.stream);
+        if (!known)
+            continue;
+        const auto it = committed.find({p.sourceNode, p.stream});
+        if (it == committed.end()) {
+            committed[{p.sourceNode, p.stream}] = std::move(*known);
+            continue;
+        }
+        const auto source = sources.find(p.sourceNode);
+        const std::partial_ordering order =
+            source != sources.end() ? source->second->comparePositions(*known, it->second)
+                                    : SourceNode::compareByOffset(*known, it->second);
+        if (order == std::partial_ordering::greater)
+            it->second = std::move(*known);
+    }
 }
 
 } // namespace
@@ -246,9 +268,15 @@ Status Engine::openNodes(RunPlan &plan)
         node.context.committedPosition = [commits, slot, sinks,
                                           id = node.id.toStdString()](const std::string &stream) {
             for (const auto &[index, sink] : sinks) {
-                auto now = sink->positionNow(id, stream);
-                if (now && now.value())
-                    commits->learned(index, *now.value());
+                // A busy file is asked again; a target that cannot say leaves this run's own.
+                for (int attempt = 0; attempt < 3; ++attempt) {
+                    auto now = sink->positionNow(id, stream);
+                    if (!now && now.error().code == ErrorCode::Transient)
+                        continue;
+                    if (now && now.value())
+                        commits->learned(index, *now.value());
+                    break;
+                }
             }
             return commits->committedPosition(slot, stream);
         };
@@ -404,6 +432,7 @@ void Engine::runSource(PlannedNode &node, std::size_t index)
                                  : -1;
         if (!batch.ingestTimeMicros)
             batch.ingestTimeMicros = common::nowMicros();
+        batch.eventsOrderedByOffset = node.source->eventsOrderedByOffset();
         batch.backlog =
             progress.moreWaiting.value_or(progress.bytesBehind > 0 || progress.recordsBehind > 0);
         // A batch of only bad records still carries its positions: the sink must commit them.
@@ -426,6 +455,8 @@ void Engine::runTransform(PlannedNode &node, BoundedQueue<record::Batch> &input)
             fail(e);
             break;
         }
+        batch->eventsOrderedByOffset =
+            batch->eventsOrderedByOffset && node.transform->keepsEventOffsets();
         if (!writeDeadLetters(node, dead) || !deliver(node, std::move(*batch)))
             break;
     }
@@ -450,9 +481,10 @@ void Engine::runSink(PlannedNode &node, std::size_t index, BoundedQueue<record::
     const std::size_t preferredRows = node.sink->preferredBatchRows();
     while (auto batch = input.pop(m_stop)) {
         node.metrics.add(node.metrics.recordsIn, static_cast<std::int64_t>(batch->size()));
+        catchUp(committed, *batch, index, *m_wiring->commits, m_wiring->sourcesById);
         if (alreadyCommitted(committed, *batch, m_wiring->sourcesById))
             continue;
-        dropCommittedEvents(committed, *batch, m_wiring->sourcesById);
+        dropCommittedEvents(committed, *batch);
         // Batches already waiting join this one (never waited for: latency stays the same).
         while (batch->size() < preferredRows) {
             auto next = input.popIf([&](const record::Batch &b) {
@@ -462,7 +494,7 @@ void Engine::runSink(PlannedNode &node, std::size_t index, BoundedQueue<record::
             if (!next)
                 break;
             node.metrics.add(node.metrics.recordsIn, static_cast<std::int64_t>(next->size()));
-            dropCommittedEvents(committed, *next, m_wiring->sourcesById);
+            dropCommittedEvents(committed, *next);
             join(*batch, std::move(*next));
         }
         SinkWriteStats stats;

@@ -160,6 +160,9 @@ class TransformNode
 {
 public:
     virtual ~TransformNode() = default;
+    // Whether each record that comes out keeps the offset it came in with (records may be
+    // dropped or changed, not merged nor made up). See Batch::eventsOrderedByOffset.
+    virtual bool keepsEventOffsets() const { return false; }
     virtual Status open(const NodeContext &context)
     {
         (void)context;

@@ -51,6 +51,10 @@ struct Batch
     // The source was still behind its head when it produced this batch (bytes of a file left,
     // a consumer's lag): the next batch is on its way.
     bool backlog = false;
+    // Every event's offset is its own place in the stream (the source says so, and every
+    // transform on the way kept the offsets it was given): a sink ahead of the position a
+    // replay starts from may drop the events below its own (engine.cpp, dropCommittedEvents).
+    bool eventsOrderedByOffset = false;
     // Events of batches already written, kept only for their storage: none is part of this
     // batch. The engine hands them to a source before next() and takes back what is left.
     std::vector<ChangeEvent> spare = {};

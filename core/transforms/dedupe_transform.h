@@ -17,6 +17,7 @@ namespace weir::transforms {
 class DedupeTransform final : public engine::TransformNode
 {
 public:
+    bool keepsEventOffsets() const override { return true; }
     DedupeTransform(std::vector<std::string> key, std::string orderBy, bool keepFirst)
         : m_key(std::move(key)), m_orderBy(std::move(orderBy)), m_keepFirst(keepFirst)
     {

@@ -13,6 +13,7 @@ namespace weir::transforms {
 class FilterTransform final : public engine::TransformNode
 {
 public:
+    bool keepsEventOffsets() const override { return true; }
     explicit FilterTransform(const QString &expression);
 
     Status process(record::Batch &batch, std::vector<engine::DeadLetter> &dead) override;

@@ -15,6 +15,7 @@ namespace weir::transforms {
 class HashTransform final : public engine::TransformNode
 {
 public:
+    bool keepsEventOffsets() const override { return true; }
     HashTransform(std::vector<std::string> columns, std::string target,
                   QCryptographicHash::Algorithm algorithm)
         : m_columns(std::move(columns)), m_target(std::move(target)), m_algorithm(algorithm)

@@ -28,6 +28,7 @@ struct MapOptions
 class MapTransform final : public engine::TransformNode
 {
 public:
+    bool keepsEventOffsets() const override { return true; }
     explicit MapTransform(MapOptions options);
 
     Status process(record::Batch &batch, std::vector<engine::DeadLetter> &dead) override;

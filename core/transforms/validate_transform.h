@@ -20,6 +20,7 @@ namespace weir::transforms {
 class ValidateTransform final : public engine::TransformNode
 {
 public:
+    bool keepsEventOffsets() const override { return true; }
     struct Rule
     {
         std::string column;

@@ -157,13 +157,18 @@ SqliteSink::positionNow(const std::string &sourceNode, const std::string &stream
 {
     // A connection of its own: m_db belongs to the sink's thread. WAL lets it read while
     // that one (or another process) writes.
+    // Named by the file alone: the target table is the sink thread's.
+    auto located = [this](const Error &e) {
+        return makeError(e.code, QStringLiteral("%1 (in %2)").arg(e.message, m_options.path),
+                         m_context.nodeId);
+    };
     auto db = common::SqliteDb::open(m_options.path);
     if (!db)
-        return errorAt(db.error());
+        return located(db.error());
     auto stmt = db->prepare("SELECT \"offset\", coalesce(cursor, '') FROM _weir_offsets "
                             "WHERE pipeline = ? AND sink = ? AND source = ? AND stream = ?");
     if (!stmt)
-        return errorAt(stmt.error());
+        return located(stmt.error());
     stmt->bindText(1, m_context.pipelineName);
     stmt->bindText(2, m_context.nodeId);
     stmt->bindText(3, std::string_view(sourceNode));
@@ -173,7 +178,7 @@ SqliteSink::positionNow(const std::string &sourceNode, const std::string &stream
             return record::SourcePosition{sourceNode, stream, s.columnInt(0), s.columnText(1)};
         });
     if (!rows)
-        return errorAt(rows.error());
+        return located(rows.error());
     if (rows->empty())
         return std::optional<record::SourcePosition>();
     return std::optional<record::SourcePosition>(rows->front());

@@ -38,6 +38,7 @@ QJsonObject snapshotJson(const engine::MetricsSnapshot &s)
                                  {QStringLiteral("queue_depth"), n.queueDepth},
                                  {QStringLiteral("lag_ms"), n.lagMs},
                                  {QStringLiteral("bytes_behind"), n.bytesBehind},
+                                 {QStringLiteral("records_behind"), n.recordsBehind},
                                  {QStringLiteral("commit_ms"), n.commitMillis}});
     }
     return QJsonObject{{QStringLiteral("event"), QStringLiteral("metrics")},

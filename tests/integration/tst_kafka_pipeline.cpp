@@ -13,6 +13,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -164,6 +165,43 @@ private:
         return args;
     }
 
+    // weir-run without --once, printing its metrics as JSON lines, with a state database of
+    // its own (as on another machine).
+    static void startMember(QProcess &p, const Setup &s, const QString &state)
+    {
+        p.start(weirRunPath(), {QStringLiteral("run"), s.pipeline, QStringLiteral("--state"), state,
+                                QStringLiteral("--json")});
+    }
+
+    // The last metrics line of `p`'s output so far, for node `node`: {} before the first.
+    static QJsonObject lastMetrics(QProcess &p, QByteArray &seen, const QString &node)
+    {
+        p.waitForReadyRead(10);
+        seen += p.readAllStandardOutput();
+        const QList<QByteArray> lines = seen.split('\n');
+        for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
+            const QJsonObject o = QJsonDocument::fromJson(*line).object();
+            if (o.value(QStringLiteral("event")) != QLatin1String("metrics"))
+                continue;
+            for (const QJsonValue n : o.value(QStringLiteral("nodes")).toArray()) {
+                if (n[QStringLiteral("node")] == node)
+                    return n.toObject();
+            }
+        }
+        return {};
+    }
+
+    static void stopMember(QProcess &p)
+    {
+        if (p.state() == QProcess::NotRunning)
+            return;
+        p.terminate(); // SIGTERM: weir-run stops cleanly
+        if (!p.waitForFinished(60000)) {
+            ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+            p.waitForFinished();
+        }
+    }
+
 private slots:
     void topicIntoSqliteExactly()
     {
@@ -197,6 +235,109 @@ private slots:
         const ProcessResult rest = runWeir(runArgs(s, true));
         QVERIFY2(rest.exitCode == 0, rest.err.constData());
         checkExact(s, stream, 100000);
+    }
+
+    void brokerDownThenFailingFetches()
+    {
+        QTemporaryDir dir;
+        const OrderStream first = orders(1, 20000);
+        Setup s;
+        QVERIFY(prepare(s, dir, QStringLiteral("kafka_broker_down"), first));
+        QProcess member;
+        startMember(member, s, s.state);
+        QVERIFY2(waitWhileRunning(member,
+                                  [&] {
+                                      return committedOffsetSum(s.latestDb) ==
+                                             static_cast<qint64>(first.messages.size());
+                                  }),
+                 member.readAllStandardError().constData());
+        QVERIFY(s.cluster->setBrokerDown(1));
+        // The source reports the brokers down; the engine retries after a backoff.
+        QByteArray errors;
+        QVERIFY2(waitWhileRunning(member,
+                                  [&] {
+                                      errors += member.readAllStandardError();
+                                      return errors.contains("brokers are down");
+                                  }),
+                 errors.constData());
+        QVERIFY(s.cluster->setBrokerUp(1));
+        // Back, but its next fetches fail (the partition's leader is elsewhere, it says).
+        s.cluster->failRequests(1, 6, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+        const OrderStream second = orders(20001, 40000);
+        QCOMPARE(produceToKafka(s.cluster->bootstraps(), "orders", second.messages), QString());
+        OrderStream all = first;
+        all.messages.insert(all.messages.end(), second.messages.begin(), second.messages.end());
+        all.finalAmountSum += second.finalAmountSum;
+        const auto total = static_cast<qint64>(all.messages.size());
+        QVERIFY2(waitWhileRunning(member,
+                                  [&] {
+                                      return committedOffsetSum(s.logDb) == total &&
+                                             committedOffsetSum(s.latestDb) == total;
+                                  }),
+                 member.readAllStandardError().constData());
+        stopMember(member);
+        checkExact(s, all, 40000);
+    }
+
+    void twoMembersShareThePartitionsAndOneTakesOver()
+    {
+        QTemporaryDir dir;
+        const OrderStream first = orders(1, 20000);
+        Setup s;
+        QVERIFY(prepare(s, dir, QStringLiteral("kafka_scale_out"), first));
+        QProcess a, b;
+        QByteArray aOut, bOut;
+        startMember(a, s, dir.filePath(QStringLiteral("state_a.db")));
+        auto committedAll = [&](const OrderStream &stream) {
+            const auto total = static_cast<qint64>(stream.messages.size());
+            return committedOffsetSum(s.logDb) == total && committedOffsetSum(s.latestDb) == total;
+        };
+        QVERIFY2(waitWhileRunning(a, [&] { return committedAll(first); }),
+                 a.readAllStandardError().constData());
+
+        // B joins: the group splits the 8 partitions; B knows its partitions' lag once it has
+        // some.
+        startMember(b, s, dir.filePath(QStringLiteral("state_b.db")));
+        QVERIFY2(waitWhileRunning(b,
+                                  [&] {
+                                      (void)lastMetrics(a, aOut, QStringLiteral("read"));
+                                      return lastMetrics(b, bOut, QStringLiteral("read"))
+                                                 .value(QStringLiteral("records_behind"))
+                                                 .toInteger(-1) >= 0;
+                                  }),
+                 b.readAllStandardError().constData());
+        OrderStream all = first;
+        auto add = [&](const OrderStream &more) {
+            QCOMPARE(produceToKafka(s.cluster->bootstraps(), "orders", more.messages), QString());
+            all.messages.insert(all.messages.end(), more.messages.begin(), more.messages.end());
+            all.finalAmountSum += more.finalAmountSum;
+        };
+        add(orders(20001, 60000));
+        // Both read their share into the one target.
+        QVERIFY2(waitWhileRunning(b,
+                                  [&] {
+                                      (void)lastMetrics(a, aOut, QStringLiteral("read"));
+                                      return lastMetrics(b, bOut, QStringLiteral("read"))
+                                                 .value(QStringLiteral("out"))
+                                                 .toInteger() > 0;
+                                  }),
+                 b.readAllStandardError().constData());
+        QVERIFY(a.state() == QProcess::Running);
+        ::kill(static_cast<pid_t>(a.processId()), SIGKILL);
+        a.waitForFinished();
+
+        // B takes A's partitions over once the group drops A, from where the target says.
+        add(orders(60001, 80000));
+        QVERIFY2(waitWhileRunning(
+                     b, [&] { return committedAll(all); }, 120000),
+                 b.readAllStandardError().constData());
+        const qint64 readByB =
+            lastMetrics(b, bOut, QStringLiteral("read")).value(QStringLiteral("out")).toInteger();
+        stopMember(b);
+        checkExact(s, all, 80000);
+        // B read a share, not everything again: A's commits counted.
+        QVERIFY2(readByB > 0 && readByB < static_cast<qint64>(all.messages.size()),
+                 qPrintable(QString::number(readByB)));
     }
 };
 

@@ -7,6 +7,7 @@
 #include "model/node_type_registry.h"
 
 #include <QJsonArray>
+#include <algorithm>
 #include <set>
 
 namespace weir::connectors::kafka {
@@ -25,10 +26,14 @@ const std::set<std::string> &ownProperties()
     return own;
 }
 
+// Properties whose value is a credential: only as a reference, never in the file.
 bool looksSecret(const QString &property)
 {
-    return property.contains(QLatin1String("password")) ||
-           property.contains(QLatin1String("secret"));
+    static const QStringList words = {QStringLiteral("password"), QStringLiteral("secret"),
+                                      QStringLiteral("ssl.key.pem"),
+                                      QStringLiteral("sasl.oauthbearer.config")};
+    return std::any_of(words.begin(), words.end(),
+                       [&](const QString &w) { return property.contains(w); });
 }
 
 std::vector<model::FieldProblem> checkSourceConfig(const QJsonObject &config)
@@ -51,13 +56,27 @@ std::vector<model::FieldProblem> checkSourceConfig(const QJsonObject &config)
                      .arg(it.key())});
             continue;
         }
-        if (common::isSecretReference(value))
+        if (name == "sasl.username" || name == "sasl.password") {
+            problems.push_back(
+                {QStringLiteral("properties"),
+                 QStringLiteral("property '%1': use the SASL user and password fields")
+                     .arg(it.key())});
             continue;
-        if (looksSecret(it.key())) {
+        }
+        const bool reference = common::isSecretReference(value);
+        if (!reference && looksSecret(it.key())) {
             problems.push_back({QStringLiteral("properties"),
                                 QStringLiteral("property '%1' in clear: use ${env:NAME} or "
                                                "${keychain:NAME}")
                                     .arg(it.key())});
+            continue;
+        }
+        // A reference's value is only known at run time: the name is checked with a stand-in
+        // (which a numeric property may refuse: then only the name is known good).
+        if (reference) {
+            auto named = makeClientConf("localhost", {{name, "x"}});
+            if (!named && named.error().message.contains(QLatin1String("No such configuration")))
+                problems.push_back({QStringLiteral("properties"), named.error().message});
             continue;
         }
         checked.emplace_back(name, value.toStdString());

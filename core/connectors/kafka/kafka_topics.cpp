@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <map>
 
 namespace weir::connectors::kafka {
@@ -44,9 +45,16 @@ Result<QString> describeTopics(const KafkaSourceOptions &options)
     if (!consumer)
         return consumer.error();
     rd_kafka_t *client = consumer->get();
+    // One deadline for every request, however many partitions there are.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kTimeoutMs);
+    auto timeLeft = [&] {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        return static_cast<int>(std::max<std::int64_t>(1, left.count()));
+    };
 
     const rd_kafka_metadata_t *raw = nullptr;
-    if (const auto err = rd_kafka_metadata(client, 1, nullptr, &raw, kTimeoutMs))
+    if (const auto err = rd_kafka_metadata(client, 1, nullptr, &raw, timeLeft()))
         return failed(QStringLiteral("cannot reach the brokers"), err);
     const MetadataPtr metadata(raw);
     std::map<std::string, const rd_kafka_metadata_topic_t *> topics;
@@ -64,17 +72,20 @@ Result<QString> describeTopics(const KafkaSourceOptions &options)
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> watermarks; // by stream
     for (const std::string &name : options.topics) {
         const auto it = topics.find(name);
-        if (it == topics.end() || it->second->err)
+        if (it == topics.end())
             return makeError(
                 ErrorCode::Invalid,
                 QStringLiteral("topic %1 does not exist").arg(QString::fromStdString(name)));
+        if (it->second->err)
+            return failed(QStringLiteral("topic %1").arg(QString::fromStdString(name)),
+                          it->second->err);
         const rd_kafka_metadata_topic_t &topic = *it->second;
         std::int64_t messages = 0;
         for (int p = 0; p < topic.partition_cnt; ++p) {
             std::int64_t low = 0, high = 0;
             const std::int32_t id = topic.partitions[p].id;
             if (const auto err = rd_kafka_query_watermark_offsets(client, name.c_str(), id, &low,
-                                                                  &high, kTimeoutMs))
+                                                                  &high, timeLeft()))
                 return failed(QStringLiteral("topic %1").arg(QString::fromStdString(name)), err);
             messages += high - low;
             watermarks[KafkaSource::streamOf(name, id)] = {low, high};
@@ -88,13 +99,18 @@ Result<QString> describeTopics(const KafkaSourceOptions &options)
     }
     if (!options.group.empty() && assigned->cnt > 0) {
         // The offsets the group committed (Weir writes them after each target commit).
-        if (const auto err = rd_kafka_committed(client, assigned.get(), kTimeoutMs))
+        if (const auto err = rd_kafka_committed(client, assigned.get(), timeLeft()))
             return failed(QStringLiteral("group %1").arg(QString::fromStdString(group)), err);
         std::int64_t lag = 0;
         for (int i = 0; i < assigned->cnt; ++i) {
             const rd_kafka_topic_partition_t &tp = assigned->elems[i];
+            if (tp.err)
+                return failed(QStringLiteral("group %1").arg(QString::fromStdString(group)),
+                              tp.err);
             const auto [low, high] = watermarks[KafkaSource::streamOf(tp.topic, tp.partition)];
-            lag += high - std::max(low, tp.offset >= 0 ? tp.offset : low);
+            // Nothing committed: behind by every message kept.
+            const std::int64_t from = tp.offset >= 0 ? std::clamp(tp.offset, low, high) : low;
+            lag += high - from;
         }
         lines << QStringLiteral("group %1: lag %2")
                      .arg(QString::fromStdString(group), locale.toString(lag));

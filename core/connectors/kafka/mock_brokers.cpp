@@ -68,20 +68,18 @@ Result<std::string> resolveBrokers(const std::string &brokers)
 {
     if (!isMockBrokers(brokers))
         return brokers;
-    // One example cluster per process, shared by every node that names it.
+    // One example cluster per process, shared by every node that names it. It is never
+    // destroyed: consumers of it may still be closing while the process exits. A start that
+    // failed is tried again by the next caller.
     static std::mutex mutex;
-    static std::unique_ptr<MockCluster> cluster;
-    static std::optional<Error> failed;
+    static MockCluster *cluster = nullptr;
     std::lock_guard lock(mutex);
-    if (!cluster && !failed) {
+    if (!cluster) {
         auto started = startExampleCluster();
-        if (started)
-            cluster = std::move(started.value());
-        else
-            failed = started.error();
+        if (!started)
+            return started.error();
+        cluster = started.value().release();
     }
-    if (failed)
-        return *failed;
     return cluster->bootstraps();
 }
 

@@ -20,6 +20,10 @@ Result<ConfPtr> makeClientConf(std::string_view brokers, const Properties &prope
         return makeError(ErrorCode::Invalid, QStringLiteral("brokers: none given"));
     if (Status s = set("bootstrap.servers", std::string(brokers)); !s)
         return s.error();
+    // librdkafka's own log on stderr: errors only (a property may ask for more); what matters
+    // to a run reaches the engine as an error of the node.
+    if (Status s = set("log_level", "3"); !s)
+        return s.error();
     for (const auto &[name, value] : properties) {
         if (name == "bootstrap.servers" || name == "metadata.broker.list")
             return makeError(ErrorCode::Invalid,

@@ -3,6 +3,7 @@
 // librdkafka clients for the kafka nodes: owning handles, and a client configuration built from
 // a node's `brokers` and `properties`, each property checked by librdkafka itself so that a
 // misspelt or ill-valued one is an error that names it (in the designer, not at run time).
+// librdkafka logs only errors unless a property (log_level) asks for more.
 
 #include "common/result.h"
 

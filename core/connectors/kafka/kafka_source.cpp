@@ -98,6 +98,9 @@ Status KafkaSource::open(const engine::NodeContext &context,
                              context.nodeId);
     }
     rd_kafka_conf_set_opaque(conf->get(), this);
+    // Client-wide errors (all brokers down, a fatal error) come here, served by the poll in
+    // next(); without it librdkafka would only log them.
+    rd_kafka_conf_set_error_cb(conf->get(), &KafkaSource::onError);
     if (!context.preview)
         rd_kafka_conf_set_rebalance_cb(conf->get(), &KafkaSource::onRebalance);
     auto consumer = makeClient(RD_KAFKA_CONSUMER, std::move(conf.value()));
@@ -157,6 +160,32 @@ Status KafkaSource::assignForPreview()
     if (const auto err = rd_kafka_assign(m_consumer.get(), all.get()))
         return kafkaError(m_context.nodeId, QStringLiteral("cannot read the partitions"), err);
     return {};
+}
+
+void KafkaSource::onError(rd_kafka_t *client, int err, const char *reason, void *opaque)
+{
+    auto *self = static_cast<KafkaSource *>(opaque);
+    auto code = static_cast<rd_kafka_resp_err_t>(err);
+    std::string why = reason ? reason : "";
+    if (code == RD_KAFKA_RESP_ERR__FATAL) {
+        std::array<char, 512> fatal{};
+        code = rd_kafka_fatal_error(client, fatal.data(), fatal.size());
+        why = fatal.data();
+        self->m_clientError = makeError(
+            ErrorCode::Permanent, QStringLiteral("Kafka: %1").arg(QString::fromStdString(why)),
+            self->m_context.nodeId);
+        return;
+    }
+    if (!self->m_clientError)
+        return; // an error already waits to be told
+    if (isPermanent(code))
+        self->m_clientError = makeError(
+            ErrorCode::Permanent, QStringLiteral("Kafka: %1").arg(QString::fromStdString(why)),
+            self->m_context.nodeId);
+    else if (isWorthTelling(code))
+        self->m_clientError = makeError(
+            ErrorCode::Transient, QStringLiteral("Kafka: %1").arg(QString::fromStdString(why)),
+            self->m_context.nodeId);
 }
 
 void KafkaSource::onRebalance(rd_kafka_t *, rd_kafka_resp_err_t err,
@@ -238,6 +267,7 @@ Status KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
             m_handedOutTo[stream] = stop;
         if (it->second.next >= 0)
             handedOut[stream] = it->second.next;
+        m_pendingTotal -= it->second.pending.size();
         m_partitions.erase(it);
     }
     // Lost partitions are another member's already; at the close, nothing more is committed.
@@ -321,7 +351,33 @@ Status KafkaSource::take(rd_kafka_message_t *message)
     if (!m.decoded)
         m.payload = message->payload ? value : key;
     partition.pending.push_back(std::move(m));
+    ++m_pendingTotal;
+    m_someFull =
+        m_someFull || partition.pending.size() >= static_cast<std::size_t>(m_options.batchSize);
     return {};
+}
+
+const std::vector<std::size_t> &KafkaSource::placesOf(const Fields &fields, Layout &last,
+                                                      bool &grew)
+{
+    bool same = fields.size() == last.names.size();
+    for (std::size_t i = 0; same && i < fields.size(); ++i)
+        same = fields[i].first == last.names[i];
+    if (same)
+        return last.places;
+    last.names.clear();
+    last.places.clear();
+    for (const auto &[name, value] : fields) {
+        auto it = m_columnIndex.find(name);
+        if (it == m_columnIndex.end()) {
+            it = m_columnIndex.emplace(name, m_columns.size()).first;
+            m_columns.push_back(name);
+            grew = true;
+        }
+        last.names.push_back(name);
+        last.places.push_back(it->second);
+    }
+    return last.places;
 }
 
 void KafkaSource::fill(record::Batch &batch, std::vector<engine::DeadLetter> &dead,
@@ -335,14 +391,8 @@ void KafkaSource::fill(record::Batch &batch, std::vector<engine::DeadLetter> &de
         const Message &m = partition.pending[i];
         if (!m.decoded)
             continue;
-        for (const Fields *fields : {&m.decoded->after, &m.decoded->before}) {
-            for (const auto &[name, value] : *fields) {
-                if (m_columnIndex.emplace(name, m_columns.size()).second) {
-                    m_columns.push_back(name);
-                    grew = true;
-                }
-            }
-        }
+        (void)placesOf(m.decoded->after, m_afterLayout, grew);
+        (void)placesOf(m.decoded->before, m_beforeLayout, grew);
     }
     if (grew)
         m_schema = record::makeSchema(m_columns);
@@ -350,10 +400,13 @@ void KafkaSource::fill(record::Batch &batch, std::vector<engine::DeadLetter> &de
     batch.schema = m_schema;
     batch.stream = stream;
     const std::size_t width = m_columns.size();
-    auto place = [&](Fields &from, std::vector<record::Value> &to) {
-        to.assign(width, record::Value());
-        for (auto &[name, value] : from)
-            to[m_columnIndex.at(name)] = std::move(value);
+    auto place = [&](Fields &from, Layout &layout, std::vector<record::Value> &to) {
+        const std::vector<std::size_t> &places = placesOf(from, layout, grew);
+        to.resize(width);
+        for (record::Value &v : to)
+            v.setNull();
+        for (std::size_t i = 0; i < from.size(); ++i)
+            to[places[i]] = std::move(from[i].second);
     };
     std::int64_t last = partition.next - 1;
     for (std::size_t i = 0; i < count; ++i) {
@@ -370,23 +423,26 @@ void KafkaSource::fill(record::Batch &batch, std::vector<engine::DeadLetter> &de
             if (e.op == record::Op::Delete)
                 e.after.clear();
             else
-                place(m.decoded->after, e.after);
+                place(m.decoded->after, m_afterLayout, e.after);
             if (!m.decoded->before.empty())
-                place(m.decoded->before, e.before);
+                place(m.decoded->before, m_beforeLayout, e.before);
         }
         partition.pending.pop_front();
     }
+    m_pendingTotal -= count;
     partition.next = last + 1;
     batch.positions = {
         record::SourcePosition(m_context.nodeId.toStdString(), stream, partition.next)};
 }
 
-std::size_t KafkaSource::pendingCount() const
+KafkaSource::Partition *KafkaSource::fullestPartition()
 {
-    std::size_t n = 0;
-    for (const auto &[stream, p] : m_partitions)
-        n += p.pending.size();
-    return n;
+    Partition *fullest = nullptr;
+    for (auto &[stream, p] : m_partitions) {
+        if (!fullest || p.pending.size() > fullest->pending.size())
+            fullest = &p;
+    }
+    return fullest;
 }
 
 Result<engine::StepStatus> KafkaSource::next(record::Batch &batch,
@@ -400,20 +456,30 @@ Result<engine::StepStatus> KafkaSource::next(record::Batch &batch,
             m_rebalanceStatus = {};
             return e;
         }
-        Partition *fullest = nullptr;
-        bool allAtEnd = true;
-        for (auto &[stream, p] : m_partitions) {
-            if (!fullest || p.pending.size() > fullest->pending.size())
-                fullest = &p;
-            allAtEnd = allAtEnd && p.done();
-        }
         const bool timeUp = Clock::now() >= deadline || m_context.stopping();
-        if (fullest && !fullest->pending.empty() &&
-            (fullest->pending.size() >= full || pendingCount() >= 4 * full || timeUp)) {
-            fill(batch, dead, *fullest);
+        // Messages wait until a partition fills a batch, or enough are waiting, or the poll
+        // time is up. Then a round begins: every partition with messages waiting hands them
+        // out, the fullest first, one per call and without waiting again, so that a partition
+        // with a few messages is not left behind busier ones (nor each of many small ones
+        // waits a poll time of its own).
+        if (m_pendingTotal > 0 &&
+            (m_roundLeft > 0 || m_someFull || m_pendingTotal >= 4 * full || timeUp)) {
+            if (m_roundLeft == 0) {
+                m_roundLeft = static_cast<int>(
+                    std::count_if(m_partitions.begin(), m_partitions.end(),
+                                  [](const auto &p) { return !p.second.pending.empty(); }));
+            }
+            --m_roundLeft;
+            fill(batch, dead, *fullestPartition());
+            m_someFull =
+                std::any_of(m_partitions.begin(), m_partitions.end(),
+                            [full](const auto &p) { return p.second.pending.size() >= full; });
             return engine::StepStatus::HaveMore;
         }
-        if (m_context.once && m_assigned && allAtEnd)
+        m_roundLeft = 0;
+        if (m_context.once && m_assigned && m_pendingTotal == 0 &&
+            std::all_of(m_partitions.begin(), m_partitions.end(),
+                        [](const auto &p) { return p.second.done(); }))
             return engine::StepStatus::Finished;
         if (timeUp)
             return engine::StepStatus::HaveMore;
@@ -421,12 +487,22 @@ Result<engine::StepStatus> KafkaSource::next(record::Batch &batch,
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         rd_kafka_message_t *message = rd_kafka_consumer_poll(
             m_consumer.get(), static_cast<int>(std::clamp<std::int64_t>(left.count(), 1, 50)));
+        if (!message && !m_clientError) {
+            Error e = m_clientError.error();
+            m_clientError = {};
+            return e;
+        }
         if (!message)
             continue;
         const Status taken = take(message);
         rd_kafka_message_destroy(message);
         if (!taken)
             return taken.error();
+        if (!m_clientError) {
+            Error e = m_clientError.error();
+            m_clientError = {};
+            return e;
+        }
     }
 }
 
@@ -450,7 +526,7 @@ engine::SourceProgress KafkaSource::progress() const
         known = true;
     }
     p.recordsBehind = known ? behind : -1;
-    p.moreWaiting = pendingCount() > 0 || behind > 0;
+    p.moreWaiting = m_pendingTotal > 0 || behind > 0;
     return p;
 }
 

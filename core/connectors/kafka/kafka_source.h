@@ -81,6 +81,7 @@ private:
         bool done() const { return pending.empty() && (atEnd || (target >= 0 && next >= target)); }
     };
 
+    static void onError(rd_kafka_t *client, int err, const char *reason, void *opaque);
     static void onRebalance(rd_kafka_t *client, rd_kafka_resp_err_t err,
                             rd_kafka_topic_partition_list_t *partitions, void *opaque);
     Status rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions);
@@ -94,7 +95,7 @@ private:
     void awaitCommitted(const std::map<std::string, std::int64_t> &handedOut) const;
     Status take(rd_kafka_message_t *message);
     void fill(record::Batch &batch, std::vector<engine::DeadLetter> &dead, Partition &partition);
-    std::size_t pendingCount() const;
+    Partition *fullestPartition();
 
     KafkaSourceOptions m_options;
     engine::NodeContext m_context;
@@ -108,6 +109,19 @@ private:
     bool m_assigned = false;                       // partitions are assigned (maybe none)
     bool m_closing = false;                        // leaving the group: commit nothing more
     Status m_rebalanceStatus;                      // what went wrong in a rebalance callback
+    Status m_clientError;                          // a client-wide error not told yet
+    // The columns of the last message's fields, in their order: most messages of a topic
+    // have the same fields in the same order, found by comparing names rather than by hashing.
+    struct Layout
+    {
+        std::vector<std::string> names;
+        std::vector<std::size_t> places;
+    };
+    const std::vector<std::size_t> &placesOf(const Fields &fields, Layout &last, bool &grew);
+    Layout m_afterLayout, m_beforeLayout;
+    std::size_t m_pendingTotal = 0; // messages taken from Kafka, not handed out yet
+    bool m_someFull = false;        // a partition has a batch's worth waiting
+    int m_roundLeft = 0;            // partitions still to hand out in this round
     std::vector<std::string> m_columns;
     std::unordered_map<std::string, std::size_t> m_columnIndex;
     record::SchemaPtr m_schema;

@@ -16,12 +16,28 @@ QString percent(double p)
     return QStringLiteral("%1 %").arg(p, 0, 'f', 1);
 }
 
+QString records(double n)
+{
+    return QStringLiteral("%1 records").arg(static_cast<qint64>(std::llround(n)));
+}
+
+// What a node alert measures, as in its messages.
+QString measure(const QString &kind)
+{
+    return kind == QLatin1String("lag") ? QStringLiteral("lag") : QStringLiteral("records behind");
+}
+
 QString describe(const AlertEvent &e, double forSeconds)
 {
     const bool lag = e.kind == QLatin1String("lag");
-    const QString value = lag ? seconds(e.value) : percent(e.value);
-    const QString threshold = lag ? seconds(e.threshold) : percent(e.threshold);
-    const QString what = lag ? QStringLiteral("%1: lag").arg(e.node) : QStringLiteral("error rate");
+    const bool behind = e.kind == QLatin1String("records_behind");
+    const auto format = [&](double v) {
+        return lag ? seconds(v) : behind ? records(v) : percent(v);
+    };
+    const QString value = format(e.value);
+    const QString threshold = format(e.threshold);
+    const QString what = e.node.isEmpty() ? QStringLiteral("error rate")
+                                          : QStringLiteral("%1: %2").arg(e.node, measure(e.kind));
     if (e.active)
         return QStringLiteral("%1 is %2, over %3 for %4")
             .arg(what, value, threshold, seconds(forSeconds));
@@ -66,6 +82,16 @@ std::vector<AlertEvent> AlertMonitor::update(const MetricsSnapshot &snapshot, qi
             track(QStringLiteral("lag:") + s.node, QStringLiteral("lag"), s.node,
                   lag > m_rules.lagSeconds, lag, m_rules.lagSeconds, m_rules.lagForSeconds, nowMs,
                   out);
+        }
+    }
+    if (m_rules.recordsBehind > 0.0) {
+        for (const state::MetricSample &s : snapshot.nodes) {
+            if (s.recordsBehind < 0)
+                continue; // not a source that knows
+            const auto behind = static_cast<double>(s.recordsBehind);
+            track(QStringLiteral("behind:") + s.node, QStringLiteral("records_behind"), s.node,
+                  behind > m_rules.recordsBehind, behind, m_rules.recordsBehind,
+                  m_rules.recordsBehindForSeconds, nowMs, out);
         }
     }
     if (m_rules.errorRatePercent > 0.0) {
@@ -117,8 +143,9 @@ std::vector<AlertEvent> AlertMonitor::finish(qint64 nowMs, const QString &why)
         AlertEvent e = c.last;
         e.active = false;
         e.timeMs = nowMs;
-        e.message = e.node.isEmpty() ? QStringLiteral("error rate: cleared, %1").arg(why)
-                                     : QStringLiteral("%1: lag cleared, %2").arg(e.node, why);
+        e.message = e.node.isEmpty()
+                        ? QStringLiteral("error rate: cleared, %1").arg(why)
+                        : QStringLiteral("%1: %2 cleared, %3").arg(e.node, measure(e.kind), why);
         out.push_back(e);
     }
     return out;

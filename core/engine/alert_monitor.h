@@ -21,11 +21,11 @@ namespace weir::engine {
 
 struct AlertEvent
 {
-    QString key;  // "lag:<node>" or "error_rate"
-    QString kind; // lag, error_rate
+    QString key;  // "lag:<node>", "behind:<node>" or "error_rate"
+    QString kind; // lag, records_behind, error_rate
     QString node; // empty for pipeline-wide alerts
     bool active = false;
-    double value = 0.0; // seconds of lag or percent of errors
+    double value = 0.0; // seconds of lag, records behind or percent of errors
     double threshold = 0.0;
     qint64 timeMs = 0;
     QString message;

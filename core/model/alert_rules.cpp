@@ -11,6 +11,8 @@ const QString kLag = QStringLiteral("lag_seconds");
 const QString kLagFor = QStringLiteral("lag_for_seconds");
 const QString kErrorRate = QStringLiteral("error_rate_percent");
 const QString kErrorRateFor = QStringLiteral("error_rate_for_seconds");
+const QString kBehind = QStringLiteral("records_behind");
+const QString kBehindFor = QStringLiteral("records_behind_for_seconds");
 
 Error fieldError(const QString &key, const QString &what)
 {
@@ -42,7 +44,7 @@ Result<AlertRules> AlertRules::fromSettings(const QJsonObject &settings)
     if (!value.isObject())
         return makeError(ErrorCode::Invalid, QStringLiteral("settings.alerts: must be an object"));
     const QJsonObject alerts = value.toObject();
-    const QStringList known{kLag, kLagFor, kErrorRate, kErrorRateFor};
+    const QStringList known{kLag, kLagFor, kErrorRate, kErrorRateFor, kBehind, kBehindFor};
     for (auto it = alerts.begin(); it != alerts.end(); ++it)
         if (!known.contains(it.key()))
             return fieldError(it.key(), QStringLiteral("unknown setting; expected one of %1")
@@ -55,6 +57,10 @@ Result<AlertRules> AlertRules::fromSettings(const QJsonObject &settings)
     if (Status s = readNumber(alerts, kErrorRate, 100.0, rules.errorRatePercent); !s)
         return s.error();
     if (Status s = readNumber(alerts, kErrorRateFor, kDay, rules.errorRateForSeconds); !s)
+        return s.error();
+    if (Status s = readNumber(alerts, kBehind, 1e12, rules.recordsBehind); !s)
+        return s.error();
+    if (Status s = readNumber(alerts, kBehindFor, kDay, rules.recordsBehindForSeconds); !s)
         return s.error();
     return rules;
 }
@@ -73,6 +79,10 @@ QJsonObject AlertRules::withRules(QJsonObject settings, const AlertRules &rules)
     if (rules.errorRatePercent > 0.0) {
         alerts.insert(kErrorRate, rules.errorRatePercent);
         alerts.insert(kErrorRateFor, rules.errorRateForSeconds);
+    }
+    if (rules.recordsBehind > 0.0) {
+        alerts.insert(kBehind, rules.recordsBehind);
+        alerts.insert(kBehindFor, rules.recordsBehindForSeconds);
     }
     settings.insert(kAlerts, alerts);
     return settings;

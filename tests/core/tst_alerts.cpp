@@ -192,6 +192,50 @@ private slots:
         QCOMPARE(ended[0].message, QStringLiteral("read: lag cleared, the run ended"));
     }
 
+    void recordsBehindFiresForSourcesThatKnow()
+    {
+        model::AlertRules rules;
+        rules.recordsBehind = 10000;
+        rules.recordsBehindForSeconds = 30;
+        engine::AlertMonitor monitor(rules, 0);
+        auto behind = [](qint64 records) {
+            engine::MetricsSnapshot s = lagSnapshot(0);
+            s.nodes[0].recordsBehind = records; // `write` knows none (-1): never alerts
+            return s;
+        };
+        QVERIFY(monitor.update(behind(25000), 0).empty());
+        QVERIFY(monitor.update(behind(20000), 29000).empty()); // 29 s: not yet
+        auto fired = monitor.update(behind(18000), 30000);
+        QCOMPARE(fired.size(), std::size_t(1));
+        QCOMPARE(fired[0].key, QStringLiteral("behind:read"));
+        QCOMPARE(fired[0].kind, QStringLiteral("records_behind"));
+        QCOMPARE(
+            fired[0].message,
+            QStringLiteral("read: records behind is 18000 records, over 10000 records for 30 s"));
+        auto cleared = monitor.update(behind(300), 31000);
+        QCOMPARE(cleared.size(), std::size_t(1));
+        QCOMPARE(cleared[0].message,
+                 QStringLiteral("read: records behind is back to 300 records (threshold 10000 "
+                                "records)"));
+        QVERIFY(monitor.update(behind(50000), 32000).empty());
+        QCOMPARE(monitor.update(behind(50000), 62000).size(), std::size_t(1));
+        auto ended = monitor.finish(63000, QStringLiteral("the run ended"));
+        QCOMPARE(ended.size(), std::size_t(1));
+        QCOMPARE(ended[0].message, QStringLiteral("read: records behind cleared, the run ended"));
+
+        auto parsed =
+            model::AlertRules::fromSettings(settings("{\"alerts\": {\"records_behind\": 5000}}"));
+        QVERIFY(parsed.ok());
+        QCOMPARE(parsed.value().recordsBehind, 5000.0);
+        QCOMPARE(parsed.value().recordsBehindForSeconds, 60.0);
+        const QJsonObject back = model::AlertRules::withRules({}, parsed.value());
+        QCOMPARE(back.value(QStringLiteral("alerts"))
+                     .toObject()
+                     .value(QStringLiteral("records_behind"))
+                     .toDouble(),
+                 5000.0);
+    }
+
     void errorRateOverItsWindow()
     {
         model::AlertRules rules;

@@ -35,13 +35,23 @@ private:
     // screenshots/<name> beside the test, for a person to look at.
     static QString testedWith(const QString &connection, const QString &screenshot = {})
     {
+        return nodeTestedWith(
+            QStringLiteral("postgres.sink"),
+            QJsonObject{{QStringLiteral("connection"), connection},
+                        {QStringLiteral("table"), QStringLiteral("orders")},
+                        {QStringLiteral("key"), QJsonArray{QStringLiteral("id")}}},
+            screenshot);
+    }
+
+    // The same for a node of any type with this config.
+    static QString nodeTestedWith(const QString &type, const QJsonObject &config,
+                                  const QString &screenshot = {})
+    {
         PipelineDocument doc(model::NodeTypeRegistry::builtin());
         model::NodeSpec node;
         node.id = QStringLiteral("warehouse");
-        node.type = QStringLiteral("postgres.sink");
-        node.config = QJsonObject{{QStringLiteral("connection"), connection},
-                                  {QStringLiteral("table"), QStringLiteral("orders")},
-                                  {QStringLiteral("key"), QJsonArray{QStringLiteral("id")}}};
+        node.type = type;
+        node.config = config;
         doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, QStringLiteral("Add")));
         InspectorWidget inspector(&doc);
         inspector.resize(360, 760);
@@ -94,6 +104,20 @@ private slots:
                        QStringLiteral("inspector_connection_refused.png"));
         QVERIFY2(result.startsWith(QLatin1String("cannot connect to PostgreSQL: ")),
                  qPrintable(result));
+    }
+
+    void kafkaSourceSaysWhatTheClusterHas()
+    {
+        // brokers "mock:": the example cluster inside this process, topic orders filled.
+        const QString result = nodeTestedWith(
+            QStringLiteral("kafka.source"),
+            QJsonObject{{QStringLiteral("brokers"), QStringLiteral("mock:")},
+                        {QStringLiteral("topics"), QJsonArray{QStringLiteral("orders")}},
+                        {QStringLiteral("group"), QStringLiteral("weir-example")}},
+            QStringLiteral("inspector_kafka_test.png"));
+        QCOMPARE(result,
+                 QStringLiteral("Connected. 1 broker; orders: 8 partitions, 12012 messages; "
+                                "group weir-example: lag 12012"));
     }
 
     void anUnresolvedSecretIsExplained()

@@ -110,6 +110,9 @@ private slots:
         dialog.lagForSeconds()->setValue(120);
         dialog.errorRateBox()->setChecked(true);
         dialog.errorRatePercent()->setValue(2.5);
+        QVERIFY(!dialog.behindBox()->isChecked());
+        dialog.behindBox()->setChecked(true);
+        dialog.recordsBehind()->setValue(50000);
         QVERIFY(dialog.grab().save(screenshotPath("alert_thresholds.png")));
         const QJsonObject settings =
             model::AlertRules::withRules(doc.pipeline().settings, dialog.rules());
@@ -120,6 +123,8 @@ private slots:
         QCOMPARE(rules.value().lagForSeconds, 120.0);
         QCOMPARE(rules.value().errorRatePercent, 2.5);
         QCOMPARE(rules.value().errorRateForSeconds, 60.0);
+        QCOMPARE(rules.value().recordsBehind, 50000.0);
+        QCOMPARE(rules.value().recordsBehindForSeconds, 60.0);
         QVERIFY(model::serializePipeline(doc.pipeline()).contains("\"lag_seconds\": 45"));
         // Reopening the dialog shows what is set; switching both off removes the key.
         AlertRulesDialog again(rules.value());
@@ -127,6 +132,8 @@ private slots:
         QCOMPARE(again.errorRatePercent()->value(), 2.5);
         again.lagBox()->setChecked(false);
         again.errorRateBox()->setChecked(false);
+        QVERIFY(again.behindBox()->isChecked());
+        again.behindBox()->setChecked(false);
         QVERIFY(!again.rules().any());
         doc.undoStack()->undo();
         QCOMPARE(model::serializePipeline(doc.pipeline()), before);

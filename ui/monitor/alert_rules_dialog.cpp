@@ -68,6 +68,16 @@ AlertRulesDialog::AlertRulesDialog(const model::AlertRules &rules, QWidget *pare
     errorForm->addRow(label(labels[3], m_errorRate), m_errorFor);
     layout->addWidget(m_errorRate);
 
+    m_behind = new QGroupBox(tr("Records behind"), this);
+    m_behind->setCheckable(true);
+    m_behind->setToolTip(tr("Messages a source has not read yet (a Kafka consumer's lag)"));
+    m_behindRecords = spin(1e12, tr(" records"), 0, m_behind);
+    m_behindFor = spin(kDay, tr(" s"), 0, m_behind);
+    auto *behindForm = new QFormLayout(m_behind);
+    behindForm->addRow(label(labels[0], m_behind), m_behindRecords);
+    behindForm->addRow(label(labels[1], m_behind), m_behindFor);
+    layout->addWidget(m_behind);
+
     // Off alerts start from sensible values, so ticking the box is enough.
     m_lag->setChecked(rules.lagSeconds > 0);
     m_lagSeconds->setValue(rules.lagSeconds > 0 ? rules.lagSeconds : 30.0);
@@ -75,6 +85,9 @@ AlertRulesDialog::AlertRulesDialog(const model::AlertRules &rules, QWidget *pare
     m_errorRate->setChecked(rules.errorRatePercent > 0);
     m_errorPercent->setValue(rules.errorRatePercent > 0 ? rules.errorRatePercent : 5.0);
     m_errorFor->setValue(rules.errorRateForSeconds);
+    m_behind->setChecked(rules.recordsBehind > 0);
+    m_behindRecords->setValue(rules.recordsBehind > 0 ? rules.recordsBehind : 100000.0);
+    m_behindFor->setValue(rules.recordsBehindForSeconds);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -92,6 +105,10 @@ model::AlertRules AlertRulesDialog::rules() const
     if (m_errorRate->isChecked() && m_errorPercent->value() > 0) {
         r.errorRatePercent = m_errorPercent->value();
         r.errorRateForSeconds = m_errorFor->value();
+    }
+    if (m_behind->isChecked() && m_behindRecords->value() > 0) {
+        r.recordsBehind = m_behindRecords->value();
+        r.recordsBehindForSeconds = m_behindFor->value();
     }
     return r;
 }

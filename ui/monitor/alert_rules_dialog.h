@@ -1,7 +1,8 @@
 #pragma once
 
 // AlertRulesDialog: edits a pipeline's alert thresholds (settings.alerts): lag over N seconds
-// for M seconds, error rate over N % over the last M seconds. Each alert can be switched off.
+// for M seconds, error rate over N % over the last M seconds, records behind (a Kafka
+// consumer's lag) over N for M seconds. Each alert can be switched off.
 
 #include "model/alert_rules.h"
 
@@ -28,6 +29,9 @@ public:
     QDoubleSpinBox *lagForSeconds() const { return m_lagFor; }
     QDoubleSpinBox *errorRatePercent() const { return m_errorPercent; }
     QDoubleSpinBox *errorRateForSeconds() const { return m_errorFor; }
+    QGroupBox *behindBox() const { return m_behind; }
+    QDoubleSpinBox *recordsBehind() const { return m_behindRecords; }
+    QDoubleSpinBox *behindForSeconds() const { return m_behindFor; }
 
 private:
     QGroupBox *m_lag = nullptr;
@@ -36,6 +40,9 @@ private:
     QDoubleSpinBox *m_lagFor = nullptr;
     QDoubleSpinBox *m_errorPercent = nullptr;
     QDoubleSpinBox *m_errorFor = nullptr;
+    QGroupBox *m_behind = nullptr;
+    QDoubleSpinBox *m_behindRecords = nullptr;
+    QDoubleSpinBox *m_behindFor = nullptr;
 };
 
 } // namespace weir::ui

@@ -125,16 +125,16 @@ model::ConfigSchema sourceSchema()
                                        "Empty: the key is not kept.")),
         ConfigField::of(QStringLiteral("properties"), FieldKind::Mapping,
                         QStringLiteral("Client properties"),
-                        QStringLiteral("librdkafka properties, e.g. {\"security.protocol\": "
-                                       "\"SASL_SSL\", \"sasl.mechanisms\": \"SCRAM-SHA-512\"}; "
-                                       "each is checked as you type. Passwords only as "
-                                       "${env:NAME} or ${keychain:NAME}.")),
+                        QStringLiteral("librdkafka properties, e.g. security.protocol SASL_SSL and "
+                                       "sasl.mechanisms SCRAM-SHA-512; each is checked as you "
+                                       "type. Credentials only as ${env:NAME} or "
+                                       "${keychain:NAME}.")),
         ConfigField::of(QStringLiteral("sasl_username"), FieldKind::String,
                         QStringLiteral("SASL user"),
                         QStringLiteral("sasl.username, for SASL PLAIN or SCRAM.")),
         ConfigField::of(QStringLiteral("sasl_password"), FieldKind::Secret,
                         QStringLiteral("SASL password"),
-                        QStringLiteral("sasl.password, as ${env:NAME} or ${keychain:NAME}.")),
+                        QStringLiteral("sasl.password, for SASL PLAIN or SCRAM.")),
         ConfigField::of(QStringLiteral("batch_size"), FieldKind::Int, QStringLiteral("Batch size"),
                         QStringLiteral("Most messages of one partition per batch."))
             .withDefault(10000)

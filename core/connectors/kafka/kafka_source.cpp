@@ -227,6 +227,9 @@ Status KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
             rd_kafka_topic_partition_t &tp = partitions->elems[i];
             const std::string stream = streamOf(tp.topic, tp.partition);
             tp.offset = startOffset(stream);
+            // Messages of a partition this member still held are read again from its start.
+            if (const auto held = m_partitions.find(stream); held != m_partitions.end())
+                m_pendingTotal -= held->second.pending.size();
             m_partitions[stream] =
                 Partition{tp.topic, tp.partition, tp.offset >= 0 ? tp.offset : -1, false, -1, {}};
         }

@@ -769,7 +769,7 @@ void TestInspector::anUnknownTypeIsExplained()
     PipelineDocument doc(model::NodeTypeRegistry::builtin());
     model::NodeSpec node;
     node.id = "stream";
-    node.type = "kafka.source";
+    node.type = "mqtt.source";
     node.config.insert("topic", "orders");
     doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
     InspectorWidget inspector(&doc);
@@ -778,7 +778,7 @@ void TestInspector::anUnknownTypeIsExplained()
     QCOMPARE(inspector.findChildren<FieldEditor *>().size(), 0);
     QCOMPARE(inspector.findChild<QLabel *>("inspectorTitle")->text(),
              QStringLiteral("Unknown node type"));
-    QVERIFY(inspector.findChild<QLabel *>("inspectorDescription")->text().contains("kafka.source"));
+    QVERIFY(inspector.findChild<QLabel *>("inspectorDescription")->text().contains("mqtt.source"));
     // The label can still be edited; the config is left alone.
     QVERIFY(inspector.labelEdit());
     QCOMPARE(doc.pipeline().node("stream")->config.value("topic"), QJsonValue("orders"));

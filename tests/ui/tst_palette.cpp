@@ -203,7 +203,7 @@ void TestPalette::groupsMatchTheRegistry()
         total += static_cast<int>(ids.size());
     }
     QCOMPARE(total, static_cast<int>(model::NodeTypeRegistry::builtin().types().size()));
-    QCOMPARE(groups[0].typeIds.size(), 6);
+    QCOMPARE(groups[0].typeIds.size(), 7);
     QCOMPARE(groups[1].typeIds.size(), 6);
     QCOMPARE(groups[2].typeIds.size(), 3);
 
@@ -258,12 +258,12 @@ void TestPalette::filtering()
 void TestPalette::nothingMatches()
 {
     Fixture f;
-    QTest::keyClicks(f.search, "kafka");
+    QTest::keyClicks(f.search, "mqtt");
     QCOMPARE(f.view->model()->rowCount(), 0);
     auto *none = f.palette->findChild<QLabel *>("paletteNoMatch");
     QVERIFY(none->isVisible());
     QVERIFY(!f.view->isVisible());
-    QCOMPARE(none->text(), QStringLiteral("No node type matches “kafka”."));
+    QCOMPARE(none->text(), QStringLiteral("No node type matches “mqtt”."));
     f.search->clear();
     QCOMPARE(f.view->model()->rowCount(), 3);
     QVERIFY(f.view->isVisible());

@@ -77,7 +77,7 @@ void TestValidationPanel::theExampleHasNoProblems()
         QVERIFY(doc.load(examplePath()));
         model::NodeSpec node;
         node.id = "stream";
-        node.type = "kafka.source";
+        node.type = "mqtt.source";
         doc.undoStack()->push(new AddNodesCommand(doc.model(), {node}, {}, "Add"));
         ValidationPanel panel(&doc);
         QCOMPARE(panel.problems().size(), std::size_t(1));
@@ -138,14 +138,14 @@ void TestValidationPanel::anUnknownNodeTypeIsReported()
     Fixture f;
     model::NodeSpec node;
     node.id = "stream";
-    node.type = "kafka.source";
+    node.type = "mqtt.source";
     f.doc.undoStack()->push(new AddNodesCommand(f.doc.model(), {node}, {}, "Add"));
     f.panel->revalidateNow();
     QCOMPARE(f.panel->problems().size(), std::size_t(1));
     QCOMPARE(f.panel->problems().front().nodeId, QStringLiteral("stream"));
     QCOMPARE(f.panel->problems().front().field, QStringLiteral("type"));
     QCOMPARE(f.panel->problems().front().message,
-             QStringLiteral("unknown node type 'kafka.source' (see weir-run list-node-types)"));
+             QStringLiteral("unknown node type 'mqtt.source' (see weir-run list-node-types)"));
     QCOMPARE(f.view->model()->index(0, 0).data().toString(), QStringLiteral("stream"));
 }
 
@@ -233,7 +233,7 @@ void TestValidationPanel::screenshot()
         new EditConfigCommand(f.doc.model(), "orders_db", "commit_rows", QJsonValue(0)));
     model::NodeSpec node;
     node.id = "stream";
-    node.type = "kafka.source";
+    node.type = "mqtt.source";
     f.doc.undoStack()->push(new AddNodesCommand(f.doc.model(), {node}, {}, "Add"));
     f.panel->revalidateNow();
     f.view->setCurrentIndex(f.view->model()->index(1, 0));

@@ -33,6 +33,7 @@ SecretFieldEditor::SecretFieldEditor(const model::ConfigField &field, QWidget *p
     m_name->setToolTip(field.help);
     m_reference->setFont(smallFont(font()));
     m_reference->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_reference->setWordWrap(true); // fits a narrow dock
 
     bodyLayout()->setDirection(QBoxLayout::TopToBottom);
     auto *row = new QHBoxLayout;

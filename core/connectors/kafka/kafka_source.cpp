@@ -176,8 +176,9 @@ void KafkaSource::onError(rd_kafka_t *client, int err, const char *reason, void 
             self->m_context.nodeId);
         return;
     }
-    if (!self->m_clientError)
-        return; // an error already waits to be told
+    // A permanent error is told before a transient one that waits; nothing replaces it.
+    if (!self->m_clientError && self->m_clientError.error().code == ErrorCode::Permanent)
+        return;
     if (isPermanent(code))
         self->m_clientError = makeError(
             ErrorCode::Permanent, QStringLiteral("Kafka: %1").arg(QString::fromStdString(why)),
@@ -227,9 +228,14 @@ Status KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
             rd_kafka_topic_partition_t &tp = partitions->elems[i];
             const std::string stream = streamOf(tp.topic, tp.partition);
             tp.offset = startOffset(stream);
-            // Messages of a partition this member still held are read again from its start.
-            if (const auto held = m_partitions.find(stream); held != m_partitions.end())
-                m_pendingTotal -= held->second.pending.size();
+            // A partition this member still holds goes on after what it handed out of it.
+            if (const auto held = m_partitions.find(stream); held != m_partitions.end()) {
+                const Partition &h = held->second;
+                const std::int64_t from = h.pending.empty() ? h.next : h.pending.front().offset;
+                if (from >= 0)
+                    m_handedOutTo[stream] = from;
+                m_pendingTotal -= h.pending.size();
+            }
             m_partitions[stream] =
                 Partition{tp.topic, tp.partition, tp.offset >= 0 ? tp.offset : -1, false, -1, {}};
         }
@@ -333,6 +339,10 @@ Status KafkaSource::take(rd_kafka_message_t *message)
     if (it == m_partitions.end())
         return {}; // revoked meanwhile
     Partition &partition = it->second;
+    // With `once`, a partition is read up to where its end was: what comes after is left for
+    // the next run (it is not handed out, so the position stays before it).
+    if (m_context.once && partition.target >= 0 && message->offset >= partition.target)
+        return {};
     partition.atEnd = false;
     if (m_context.once && partition.target < 0) {
         std::int64_t low = -1, high = -1;

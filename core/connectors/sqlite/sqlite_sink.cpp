@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <sqlite3.h>
 
 namespace weir::connectors::sqlite {
 
@@ -165,6 +166,9 @@ SqliteSink::positionNow(const std::string &sourceNode, const std::string &stream
     auto db = common::SqliteDb::open(m_options.path);
     if (!db)
         return located(db.error());
+    // Asked from a source's thread that must answer within a second: a target locked for long
+    // is a transient error, asked again.
+    sqlite3_busy_timeout(db->handle(), 200);
     auto stmt = db->prepare("SELECT \"offset\", coalesce(cursor, '') FROM _weir_offsets "
                             "WHERE pipeline = ? AND sink = ? AND source = ? AND stream = ?");
     if (!stmt)
